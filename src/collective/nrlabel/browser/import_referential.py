@@ -1,0 +1,167 @@
+"""The form that imports a referential file (NR leads and managers)."""
+
+from collective.nrlabel import _
+from collective.nrlabel.referential.importer import create_programme
+from collective.nrlabel.referential.importer import import_referential
+from collective.nrlabel.referential.model import CRITERION
+from collective.nrlabel.referential.model import ReferentialError
+from plone import api
+from plone.namedfile.field import NamedFile
+from plone.z3cform.layout import wrap_form
+from z3c.form import button
+from z3c.form import field
+from z3c.form import form
+from zope import schema
+from zope.interface import Interface
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+import html
+import transaction
+
+
+LANGUAGES = SimpleVocabulary(
+    [
+        SimpleTerm("fr", "fr", _("language_fr", default="French")),
+        SimpleTerm("en", "en", _("language_en", default="English")),
+    ]
+)
+
+
+class IImportReferential(Interface):
+    file = NamedFile(
+        title=_("label_referential_file", default="Referential file"),
+        description=_(
+            "help_referential_file",
+            default="YAML or JSON in the collective.nrlabel format, or a CSV/XLSX "
+            "sheet with the columns code, parent_code, level, title_fr, title_en, "
+            "guidance_fr, guidance_en. Nothing is imported if the file has an error.",
+        ),
+        required=True,
+    )
+    id = schema.ASCIILine(
+        title=_("label_referential_id", default="Identifier"),
+        description=_(
+            "help_referential_id",
+            default="Lower-case letters, digits, '.', '-' or '_'. Leave empty to "
+            "use the file's own (or its name, for a sheet).",
+        ),
+        required=False,
+    )
+    version = schema.TextLine(
+        title=_("label_referential_version", default="Referential version"),
+        required=False,
+    )
+    title = schema.TextLine(
+        title=_("label_referential_title", default="Referential title"),
+        required=False,
+    )
+    language = schema.Choice(
+        title=_("label_text_language", default="Language of unmarked texts"),
+        description=_(
+            "help_text_language",
+            default="The language of a plain 'title' or 'guidance' column.",
+        ),
+        vocabulary=LANGUAGES,
+        default="fr",
+        required=True,
+    )
+    replace = schema.Bool(
+        title=_(
+            "label_replace_referential",
+            default="Replace an imported referential with the same identifier",
+        ),
+        default=False,
+        required=False,
+    )
+    programme_title = schema.TextLine(
+        title=_("label_create_programme", default="Create a programme here from it"),
+        description=_(
+            "help_create_programme",
+            default="Give the new programme's title to create it in this folder, "
+            "or leave empty to only make the referential available.",
+        ),
+        required=False,
+    )
+
+
+class ImportReferentialForm(form.Form):
+    fields = field.Fields(IImportReferential)
+    ignoreContext = True
+    label = _("heading_import_referential", default="Import a referential")
+    description = _(
+        "description_import_referential",
+        default="Load the current official grid, another scheme (RGESN, an internal "
+        "one) or your own adaptation. Existing programmes are not changed.",
+    )
+    problems = ()
+
+    @button.buttonAndHandler(_("button_import", default="Import"), name="import")
+    def handle_import(self, action):
+        data, errors = self.extractData()
+        if errors:
+            self.status = self.formErrorsMessage
+            return
+        upload = data["file"]
+        try:
+            referential = import_referential(
+                upload.data,
+                upload.filename or "",
+                id=data.get("id"),
+                version=data.get("version"),
+                title=data.get("title"),
+                language=data["language"],
+                replace=bool(data.get("replace")),
+            )
+            programme = None
+            if data.get("programme_title"):
+                if not api.user.has_permission(
+                    "collective.nrlabel: Add Programme", obj=self.context
+                ):
+                    raise ReferentialError(
+                        api.portal.translate(
+                            _(
+                                "error_cannot_add_programme",
+                                default="You may not add a programme in this folder.",
+                            )
+                        )
+                    )
+                programme = create_programme(
+                    self.context, data["programme_title"], referential.id
+                )
+        except ReferentialError as error:
+            transaction.doom()
+            self.problems = error.problems
+            self.status = _(
+                "error_import_failed",
+                default="Nothing was imported: the file has ${count} problem(s).",
+                mapping={"count": len(error.problems)},
+            )
+            return
+        api.portal.show_message(
+            _(
+                "message_referential_imported",
+                default="Imported ${title} (${version}): ${criteria} criteria.",
+                mapping={
+                    "title": referential.text("title", data["language"]),
+                    "version": referential.version,
+                    "criteria": referential.count(CRITERION),
+                },
+            ),
+            request=self.request,
+        )
+        target = programme or self.context
+        self.request.response.redirect(target.absolute_url())
+
+    def render(self):
+        rendered = super().render()
+        if not self.problems:
+            return rendered
+        items = "".join(f"<li>{html.escape(problem)}</li>" for problem in self.problems)
+        return (
+            '<div class="alert alert-danger nr-import-problems" role="alert">'
+            f"<ul>{items}</ul></div>{rendered}"
+        )
+
+
+ImportReferentialFormView = wrap_form(ImportReferentialForm)

@@ -1,0 +1,210 @@
+"""The ``nrlabel`` command: site set-up and referential import from a shell.
+
+Each sub-command opens the Zope instance described by ``--zope-conf`` (the site
+must not be served by another process with a FileStorage), works as a Manager,
+and commits only if everything succeeded.
+"""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import argparse
+import logging
+import os
+import sys
+import transaction
+
+
+DEFAULT_ZOPE_CONF = "instance/etc/zope.conf"
+
+
+@contextmanager
+def zope_app(zope_conf):
+    """The Zope application root, with a request; commits on success, else aborts."""
+    from Testing.makerequest import makerequest
+    from zope.globalrequest import setRequest
+    from Zope2.Startup.run import make_wsgi_app
+
+    import Zope2
+
+    make_wsgi_app({}, str(zope_conf))
+    # Site creation logs many harmless warnings; the command prints what matters.
+    logging.getLogger().setLevel(logging.ERROR)
+    app = makerequest(Zope2.app())
+    app.REQUEST["PARENTS"] = [app]
+    setRequest(app.REQUEST)
+    try:
+        yield app
+        transaction.commit()
+    except BaseException:
+        transaction.abort()
+        raise
+    finally:
+        setRequest(None)
+        app._p_jar.close()
+
+
+@contextmanager
+def as_manager(app, site=None):
+    """Act as the Zope ``admin`` user (or the system user when there is none)."""
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import noSecurityManager
+    from AccessControl.users import system
+    from zope.component.hooks import setSite
+
+    user = app.acl_users.getUserById("admin")
+    newSecurityManager(None, user.__of__(app.acl_users) if user else system)
+    if site is not None:
+        setSite(site)
+    try:
+        yield
+    finally:
+        noSecurityManager()
+        setSite(None)
+
+
+def _site(app, site_id):
+    site = app.get(site_id)
+    if site is None:
+        raise SystemExit(f"There is no Plone site {site_id!r} in this instance.")
+    return site
+
+
+def import_referential_command(args):
+    from collective.nrlabel.referential.importer import create_programme
+    from collective.nrlabel.referential.importer import import_referential
+    from collective.nrlabel.referential.model import ReferentialError
+    from plone import api
+
+    path = Path(args.file)
+    try:
+        with zope_app(args.zope_conf) as app:
+            site = _site(app, args.site)
+            with as_manager(app, site):
+                referential = import_referential(
+                    path.read_bytes(),
+                    path.name,
+                    id=args.id,
+                    version=args.version,
+                    title=args.title,
+                    language=args.language,
+                    replace=args.replace,
+                )
+                print(
+                    f"Imported referential {referential.id} {referential.version}: "
+                    f"{_counts(referential)}."
+                )
+                if args.create_programme:
+                    container = api.content.get(path=args.create_programme)
+                    if container is None:
+                        raise ReferentialError(
+                            f"There is no folder at {args.create_programme!r}."
+                        )
+                    programme = create_programme(
+                        container,
+                        args.programme_title
+                        or referential.text("title", args.language),
+                        referential.id,
+                    )
+                    print(f"Created programme {programme.absolute_url(relative=True)}.")
+    except ReferentialError as error:
+        print("Nothing was imported:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _counts(referential):
+    from collective.nrlabel.referential.model import CRITERION
+    from collective.nrlabel.referential.model import PRINCIPLE
+    from collective.nrlabel.referential.model import THEME
+
+    return (
+        f"{referential.count(THEME)} themes, {referential.count(PRINCIPLE)} principles, "
+        f"{referential.count(CRITERION)} criteria"
+    )
+
+
+def setup_site_command(args):
+    from collective.nrlabel.demo import ensure_admin
+    from collective.nrlabel.demo import ensure_demo
+    from collective.nrlabel.demo import ensure_site
+
+    admin_password = os.environ.get("ADMIN_PASSWORD") or "admin"
+    with zope_app(args.zope_conf) as app:
+        ensure_admin(app, admin_password)
+    with zope_app(args.zope_conf) as app:
+        with as_manager(app):
+            site, created = ensure_site(app, args.site, args.language)
+        if created:
+            print(f"Created the Plone site {args.site!r} ({args.language}).")
+        else:
+            print(f"The Plone site {args.site!r} exists; its data is kept.")
+        if created and args.demo:
+            with as_manager(app, site):
+                users = ensure_demo(site)
+            print("Demo programme: /Plone/label-nr — demo users (login / password):")
+            for login, password, who in users:
+                print(f"  {login:12} {password:16} {who}")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="nrlabel", description="collective.nrlabel commands (Label NR for Plone)."
+    )
+    parser.add_argument(
+        "--zope-conf",
+        default=DEFAULT_ZOPE_CONF,
+        help=f"the instance's zope.conf (default: {DEFAULT_ZOPE_CONF})",
+    )
+    parser.add_argument(
+        "--site", default="Plone", help="the Plone site id (default: Plone)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    importer = commands.add_parser(
+        "import-referential",
+        help="import a referential (YAML, JSON, CSV or XLSX) into the site",
+    )
+    importer.add_argument("file", help="the referential file")
+    importer.add_argument("--id", help="the referential's id (default: from the file)")
+    importer.add_argument("--version", help="the referential's version")
+    importer.add_argument("--title", help="the referential's title")
+    importer.add_argument(
+        "--language",
+        default="fr",
+        choices=("fr", "en"),
+        help="language of texts not marked with one (default: fr)",
+    )
+    importer.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an imported referential of that id",
+    )
+    importer.add_argument(
+        "--create-programme",
+        metavar="FOLDER_PATH",
+        help="also create a programme from it in this folder (e.g. /intranet)",
+    )
+    importer.add_argument("--programme-title", help="title of the created programme")
+    importer.set_defaults(run=import_referential_command)
+
+    setup = commands.add_parser(
+        "setup-site", help="create the Plone site with the add-on if it does not exist"
+    )
+    setup.add_argument("--language", default="fr", choices=("fr", "en"))
+    setup.add_argument(
+        "--demo",
+        action="store_true",
+        help="also create demo users and a demo programme",
+    )
+    setup.set_defaults(run=setup_site_command)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

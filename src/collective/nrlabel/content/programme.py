@@ -1,0 +1,75 @@
+"""NR Programme: one organisation's Label NR effort, seeded from a referential."""
+
+from collective.nrlabel import _
+from collective.nrlabel.referential.registry import get_referential
+from collective.nrlabel.referential.seeding import seed_programme
+from plone import api
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from z3c.form.interfaces import IEditForm
+from zope import schema
+from zope.interface import implementer
+
+
+DEFAULT_REFERENTIAL = "label-nr-2019"
+
+
+class IProgramme(model.Schema):
+    """Schema of an NR programme."""
+
+    organisation = schema.TextLine(
+        title=_("label_organisation", default="Organisation"),
+        description=_(
+            "help_organisation",
+            default="The organisation that seeks the label, as it will appear on reports.",
+        ),
+        required=False,
+    )
+
+    directives.mode(IEditForm, referential="display")
+    referential = schema.Choice(
+        title=_("label_referential", default="Referential"),
+        description=_(
+            "help_referential",
+            default="The themes, principles and criteria are created from this "
+            "referential when the programme is added; it cannot be changed later.",
+        ),
+        vocabulary="collective.nrlabel.Referentials",
+        default=DEFAULT_REFERENTIAL,
+        required=True,
+    )
+
+    referential_version = schema.TextLine(
+        title=_("label_referential_version", default="Referential version"),
+        required=False,
+        readonly=True,
+    )
+
+    community_entry_date = schema.Date(
+        title=_("label_community_entry_date", default="Entry into the NR community"),
+        description=_(
+            "help_community_entry_date",
+            default="Step 1 of the labelling process: the date the organisation joined.",
+        ),
+        required=False,
+    )
+
+
+@implementer(IProgramme)
+class Programme(Container):
+    """An NR programme."""
+
+    referential_version = None
+
+
+def seed_new_programme(programme, event):
+    """Create the referential's tree in a newly added, still empty programme.
+
+    A programme that arrives with content (a copy, an import) is left as it is.
+    """
+    if programme.objectIds():
+        return
+    referential = get_referential(programme.referential or DEFAULT_REFERENTIAL)
+    language = api.portal.get_default_language()
+    seed_programme(programme, referential, language)

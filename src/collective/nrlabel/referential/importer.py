@@ -1,0 +1,31 @@
+"""Import a referential file into the site, all or nothing.
+
+Shared by the import form and the ``nrlabel import-referential`` command.
+"""
+
+from collective.nrlabel.referential.readers import read_referential
+from collective.nrlabel.referential.registry import register_referential
+from plone import api
+
+
+def import_referential(
+    data, filename, id=None, version=None, title=None, language="fr", replace=False
+):
+    """Read, validate and register a referential; return it.
+
+    Raises ``ReferentialError`` (listing every problem) before anything is stored.
+    """
+    referential = read_referential(
+        data, filename, id=id, version=version, title=title, language=language
+    )
+    return register_referential(referential, replace=replace)
+
+
+def create_programme(container, title, referential_id):
+    """Add a programme seeded from ``referential_id`` to ``container``."""
+    return api.content.create(
+        container=container,
+        type="nr_programme",
+        title=title,
+        referential=referential_id,
+    )

@@ -1,0 +1,67 @@
+"""Installing and uninstalling the add-on."""
+
+from collective.nrlabel.interfaces import IBrowserLayer
+from plone import api
+
+import pytest
+
+
+PROFILE = "collective.nrlabel:default"
+TYPES = ("nr_programme", "nr_theme", "nr_principle", "nr_criterion")
+
+
+class TestInstall:
+    def test_addon_installed(self, installer, package_name):
+        assert installer.is_product_installed(package_name) is True
+
+    def test_browserlayer(self, browser_layers):
+        assert IBrowserLayer in browser_layers
+
+    def test_profile_version(self, setup_tool):
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1000",)
+
+    @pytest.mark.parametrize("portal_type", TYPES)
+    def test_types(self, portal, portal_type):
+        assert portal_type in portal.portal_types.objectIds()
+
+    def test_only_programmes_are_globally_addable(self, portal):
+        types = portal.portal_types
+        assert types.nr_programme.global_allow is True
+        assert types.nr_theme.global_allow is False
+        assert types.nr_theme.allowed_content_types == ("nr_principle", "nr_criterion")
+        assert types.nr_programme.allowed_content_types == ("nr_theme",)
+
+    @pytest.mark.parametrize("role", ["NR Lead", "NR Reviewer", "NR Auditor"])
+    def test_roles(self, portal, role):
+        assert role in portal.validRoles()
+
+    def test_code_index(self, portal):
+        catalog = api.portal.get_tool("portal_catalog")
+        assert "nr_code" in catalog.indexes()
+        assert "nr_code" in catalog.schema()
+
+
+class TestUninstall:
+    @pytest.fixture(autouse=True)
+    def uninstalled(self, installer, package_name):
+        installer.uninstall_product(package_name)
+
+    def test_addon_uninstalled(self, installer, package_name):
+        assert installer.is_product_installed(package_name) is False
+
+    def test_browserlayer_removed(self, browser_layers):
+        assert IBrowserLayer not in browser_layers
+
+    @pytest.mark.parametrize("portal_type", TYPES)
+    def test_types_removed(self, portal, portal_type):
+        assert portal_type not in portal.portal_types.objectIds()
+
+    def test_index_removed(self, portal):
+        assert "nr_code" not in api.portal.get_tool("portal_catalog").indexes()
+
+
+def test_uninstall_refused_while_programmes_exist(portal, installer, package_name):
+    with api.env.adopt_roles(["Manager"]):
+        api.content.create(container=portal, type="nr_programme", title="P")
+    with pytest.raises(ValueError, match="1 NR programme"):
+        installer.uninstall_product(package_name)
