@@ -83,7 +83,7 @@ class TestSeeding:
         ]
 
     def test_unknown_referential_is_refused(self, portal):
-        with pytest.raises(ValueError, match="no-such-referential"):
+        with pytest.raises(Exception, match="no-such-referential"):
             create_programme(portal, referential="no-such-referential")
 
     def test_themes_only_in_programmes(self, portal):

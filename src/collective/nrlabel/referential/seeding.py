@@ -3,7 +3,8 @@
 from collective.nrlabel.referential.model import CRITERION
 from collective.nrlabel.referential.model import PRINCIPLE
 from collective.nrlabel.referential.model import THEME
-from plone.dexterity.utils import createContentInContainer
+from plone.dexterity.utils import createContent
+from zExceptions import BadRequest
 
 
 PORTAL_TYPES = {
@@ -13,8 +14,16 @@ PORTAL_TYPES = {
 }
 
 
-def content_id(code):
-    """The id of the item for ``code``: the code itself, as in …/1/1.2/1.2.3."""
+def content_id(container, code):
+    """The id of the item for ``code``: the code itself, as in …/1/1.2/1.2.3.
+
+    Plone's name chooser would read "1.2.3" as a file name with an extension, so
+    the id is set here; a code that Zope reserves (a method name) gets a prefix.
+    """
+    try:
+        container._checkId(code)
+    except BadRequest:
+        return f"nr-{code}"
     return code
 
 
@@ -28,17 +37,17 @@ def seed_programme(programme, referential, language):
     language = (language or "fr").split("-")[0]
     containers = {None: programme}
     for node in referential.nodes:
-        item = createContentInContainer(
-            containers[node.parent_code],
+        container = containers[node.parent_code]
+        item = createContent(
             PORTAL_TYPES[node.level],
-            checkConstraints=False,
-            id=content_id(node.code),
             title=node.text("title", language),
             code=node.code,
         )
         if node.level == CRITERION:
             item.guidance = node.text("guidance", language) or None
-        containers[node.code] = item
+        item.id = content_id(container, node.code)
+        container._setObject(item.id, item)
+        containers[node.code] = container._getOb(item.id)
     programme.referential = referential.id
     programme.referential_version = referential.version
     return len(referential.nodes)
