@@ -162,11 +162,17 @@ class TestImportForm:
         assert not api.content.find(portal_type="nr_programme", unrestricted=True)
 
     def test_refused_to_editors(self, functional_app, functional_portal):
-        api.user.create(username="ed", email="ed@example.org", password="secret-ed-1")
-        api.user.grant_roles(username="ed", roles=["Editor"])
+        api.user.create(
+            username="eddie", email="eddie@example.org", password="secret-ed-1"
+        )
+        api.user.grant_roles(username="eddie", roles=["Editor"])
         transaction.commit()
         browser = Browser(functional_app)
-        browser.addHeader("Authorization", "Basic ed:secret-ed-1")
+        browser.addHeader("Authorization", "Basic eddie:secret-ed-1")
         browser.raiseHttpErrors = False
         browser.open(functional_portal.absolute_url() + "/@@nr-import-referential")
-        assert browser.headers["status"].startswith(("401", "403"))
+        # Plone answers an unauthorised page with its login form.
+        assert "form.widgets.file" not in browser.contents
+        assert (
+            "insufficient-privileges" in browser.url or "require_login" in browser.url
+        )

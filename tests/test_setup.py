@@ -7,7 +7,7 @@ import pytest
 
 
 PROFILE = "collective.nrlabel:default"
-TYPES = ("nr_programme", "nr_theme", "nr_principle", "nr_criterion")
+TYPES = ("nr_programme", "nr_theme", "nr_principle", "nr_criterion", "nr_evidence")
 
 
 class TestInstall:
@@ -18,7 +18,7 @@ class TestInstall:
         assert IBrowserLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1000",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1001",)
 
     @pytest.mark.parametrize("portal_type", TYPES)
     def test_types(self, portal, portal_type):
@@ -35,10 +35,38 @@ class TestInstall:
     def test_roles(self, portal, role):
         assert role in portal.validRoles()
 
-    def test_code_index(self, portal):
+    @pytest.mark.parametrize("index", ["nr_code", "nr_criteria", "nr_submitted"])
+    def test_indexes(self, portal, index):
         catalog = api.portal.get_tool("portal_catalog")
-        assert "nr_code" in catalog.indexes()
-        assert "nr_code" in catalog.schema()
+        assert index in catalog.indexes()
+        assert index in catalog.schema()
+
+    def test_settings_control_panel(self, controlpanel_actions):
+        assert "nrlabel-settings" in controlpanel_actions
+
+    def test_evidence_is_versioned(self, portal):
+        repository = api.portal.get_tool("portal_repository")
+        assert "nr_evidence" in repository.getVersionableContentTypes()
+        assert "at_edit_autoversion" in repository.getPolicyMap()["nr_evidence"]
+
+
+class TestUpgrades:
+    def test_1000_to_1001_adds_evidence(self, portal, setup_tool):
+        """A site installed at 1000 gets the evidence type, workflow and indexes."""
+        catalog = api.portal.get_tool("portal_catalog")
+        portal.portal_types.manage_delObjects(["nr_evidence"])
+        catalog.delIndex("nr_criteria")
+        setup_tool.setLastVersionForProfile(PROFILE, "1000")
+
+        setup_tool.upgradeProfile(PROFILE)
+
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1001",)
+        assert "nr_evidence" in portal.portal_types.objectIds()
+        assert "nr_criteria" in catalog.indexes()
+        workflow = api.portal.get_tool("portal_workflow")
+        assert workflow.getChainForPortalType("nr_evidence") == (
+            "nr_evidence_workflow",
+        )
 
 
 class TestUninstall:
@@ -56,8 +84,16 @@ class TestUninstall:
     def test_types_removed(self, portal, portal_type):
         assert portal_type not in portal.portal_types.objectIds()
 
-    def test_index_removed(self, portal):
-        assert "nr_code" not in api.portal.get_tool("portal_catalog").indexes()
+    @pytest.mark.parametrize("index", ["nr_code", "nr_criteria", "nr_submitted"])
+    def test_index_removed(self, portal, index):
+        assert index not in api.portal.get_tool("portal_catalog").indexes()
+
+    def test_settings_removed(self, portal):
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        registry = getUtility(IRegistry)
+        assert "collective.nrlabel.max_upload_mb" not in registry.records
 
 
 def test_uninstall_refused_while_programmes_exist(portal, installer, package_name):

@@ -4,6 +4,7 @@ from plone.app.contenttypes.testing import PLONE_APP_CONTENTTYPES_FIXTURE
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
+from plone.app.testing import MOCK_MAILHOST_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
@@ -31,11 +32,11 @@ class Layer(PloneSandboxLayer):
 FIXTURE = Layer()
 
 INTEGRATION_TESTING = IntegrationTesting(
-    bases=(FIXTURE,),
+    bases=(FIXTURE, MOCK_MAILHOST_FIXTURE),
     name="collective.nrlabel:IntegrationTesting",
 )
 
 FUNCTIONAL_TESTING = FunctionalTesting(
-    bases=(FIXTURE, WSGI_SERVER_FIXTURE),
+    bases=(FIXTURE, MOCK_MAILHOST_FIXTURE, WSGI_SERVER_FIXTURE),
     name="collective.nrlabel:FunctionalTesting",
 )

@@ -1,6 +1,5 @@
 """Views of a programme's referential: programme, theme/principle and criterion."""
 
-from collective.nrlabel.content.programme import IProgramme
 from collective.nrlabel.programme_tree import count_by_type
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.referential.model import ReferentialError
@@ -8,14 +7,6 @@ from collective.nrlabel.referential.registry import get_referential
 from functools import cached_property
 from plone import api
 from Products.Five.browser import BrowserView
-
-
-def programme_of(context):
-    """The programme that holds ``context`` (or ``context`` itself), else None."""
-    for item in context.aq_chain:
-        if IProgramme.providedBy(item):
-            return item
-    return None
 
 
 class AboutView(BrowserView):
@@ -56,7 +47,3 @@ class ReferentialNodeView(BrowserView):
     @cached_property
     def tree(self):
         return referential_tree(self.context)
-
-
-class CriterionView(BrowserView):
-    """A criterion: its code, title and the evidence guidance."""

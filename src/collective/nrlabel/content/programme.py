@@ -63,6 +63,14 @@ class Programme(Container):
     referential_version = None
 
 
+def programme_of(context):
+    """The programme that holds ``context`` (or ``context`` itself), else None."""
+    for item in getattr(context, "aq_chain", ()):
+        if IProgramme.providedBy(item):
+            return item
+    return None
+
+
 def seed_new_programme(programme, event):
     """Create the referential's tree in a newly added, still empty programme.
 

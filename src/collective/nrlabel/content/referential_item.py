@@ -1,7 +1,6 @@
 """What themes, principles and criteria share: a referential code."""
 
 from collective.nrlabel import _
-from plone.indexer import indexer
 from plone.supermodel import model
 from zope import schema
 
@@ -18,8 +17,3 @@ class IReferentialItem(model.Schema):
         required=True,
         max_length=40,
     )
-
-
-@indexer(IReferentialItem)
-def code_indexer(obj):
-    return obj.code

@@ -1,0 +1,259 @@
+"""Evidence on screen: the criterion's list, the evidence page, review transitions,
+the review queue and each editor's drafts."""
+
+from collective.nrlabel import _
+from collective.nrlabel.content.evidence import KINDS
+from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.evidence_queries import evidence_of_criterion
+from collective.nrlabel.evidence_queries import my_evidence
+from collective.nrlabel.evidence_queries import review_queue
+from collective.nrlabel.evidence_queries import waiting_days
+from collective.nrlabel.evidence_rules import approval
+from collective.nrlabel.evidence_rules import EVIDENCE_WORKFLOW
+from collective.nrlabel.evidence_rules import is_own_evidence
+from collective.nrlabel.evidence_rules import transition_refusal
+from datetime import date
+from functools import cached_property
+from plone import api
+from plone.protect import CheckAuthenticator
+from plone.protect import PostOnly
+from Products.CMFCore.WorkflowCore import WorkflowException
+from Products.Five.browser import BrowserView
+from zExceptions import Unauthorized
+
+import transaction
+
+
+def user_name(user_id):
+    if not user_id:
+        return ""
+    user = api.user.get(userid=user_id)
+    return (user and user.getProperty("fullname", "")) or user_id
+
+
+def localized(value, long_format=False):
+    if not value:
+        return ""
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return api.portal.get_localized_time(value, long_format=long_format)
+
+
+def state_title(obj_or_state):
+    workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
+    state_id = (
+        obj_or_state
+        if isinstance(obj_or_state, str)
+        else api.content.get_state(obj_or_state)
+    )
+    state = workflow.states.get(state_id)
+    return _(state.title) if state else state_id
+
+
+def history(evidence):
+    """The review history, newest first, for display."""
+    workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
+    rows = []
+    for entry in reversed(evidence.workflow_history.get(EVIDENCE_WORKFLOW, ())):
+        action = entry.get("action")
+        transition = workflow.transitions.get(action) if action else None
+        rows.append(
+            {
+                "action": _(transition.title)
+                if transition
+                else _("history_created", default="Created"),
+                "actor": user_name(entry.get("actor")),
+                "time": localized(entry.get("time"), long_format=True),
+                "comments": entry.get("comments") or "",
+                "state": state_title(entry.get("review_state")),
+            }
+        )
+    return rows
+
+
+def transitions(evidence):
+    workflow = api.portal.get_tool("portal_workflow")
+    url = evidence.absolute_url()
+    return [
+        {
+            "id": t["id"],
+            "title": _(t["title"]),
+            "url": f"{url}/@@nr-transition?transition={t['id']}",
+        }
+        for t in workflow.getTransitionsFor(evidence)
+    ]
+
+
+def evidence_row(evidence, criterion=None):
+    """Everything a list of evidence shows about one item (object is awake here)."""
+    approver, approved = approval(evidence)
+    today = date.today()
+    file = evidence.file
+    return {
+        "title": evidence.Title(),
+        "url": evidence.absolute_url(),
+        "state": api.content.get_state(evidence),
+        "state_title": state_title(evidence),
+        "kind": KINDS.getTerm(evidence.kind).title if evidence.kind in KINDS else "",
+        "document_date": localized(evidence.document_date),
+        "valid_until": localized(evidence.valid_until),
+        "expired": bool(evidence.valid_until and evidence.valid_until < today),
+        "approver": user_name(approver),
+        "approved": localized(approved),
+        "from_other_criterion": criterion is not None
+        and evidence.__parent__ is not None
+        and evidence.__parent__.UID() != criterion.UID(),
+        "home_code": getattr(evidence.__parent__, "code", ""),
+        "download": file
+        and f"{evidence.absolute_url()}/@@download/file/{file.filename}",
+        "filename": file and file.filename,
+        "link": evidence.link,
+        "transitions": transitions(evidence),
+        "history": history(evidence),
+        "can_edit": api.user.has_permission("Modify portal content", obj=evidence),
+    }
+
+
+class CriterionView(BrowserView):
+    """A criterion: its guidance and its evidence with state, validity and history."""
+
+    @cached_property
+    def evidence(self):
+        return [
+            evidence_row(brain.getObject(), self.context)
+            for brain in evidence_of_criterion(self.context)
+        ]
+
+    @cached_property
+    def can_add_evidence(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Add Evidence", obj=self.context
+        )
+
+    def add_url(self):
+        return f"{self.context.absolute_url()}/++add++nr_evidence"
+
+
+class EvidenceView(BrowserView):
+    @cached_property
+    def row(self):
+        return evidence_row(self.context)
+
+    def supported_criteria(self):
+        criteria = [self.context.__parent__]
+        for relation in self.context.supported_criteria or []:
+            if relation and not relation.isBroken() and relation.to_object:
+                criteria.append(relation.to_object)
+        return [
+            {"code": c.code, "title": c.Title(), "url": c.absolute_url()}
+            for c in criteria
+            if api.user.has_permission("View", obj=c)
+        ]
+
+
+class TransitionView(BrowserView):
+    """Confirm a review transition, with a comment (required to reject)."""
+
+    error = None
+
+    @cached_property
+    def transition_id(self):
+        return self.request.form.get("transition", "")
+
+    @cached_property
+    def transition(self):
+        workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
+        return workflow.transitions.get(self.transition_id)
+
+    @property
+    def comment_required(self):
+        return self.transition_id == "reject"
+
+    def __call__(self):
+        refusal = transition_refusal(self.context, self.transition_id)
+        if refusal is not None:
+            raise Unauthorized(api.portal.translate(refusal.reason))
+        if self.request.method == "POST":
+            PostOnly(self.request)
+            CheckAuthenticator(self.request)
+            if "form.buttons.cancel" in self.request.form:
+                return self.request.response.redirect(self.context.absolute_url())
+            comment = (self.request.form.get("comment") or "").strip()
+            try:
+                api.portal.get_tool("portal_workflow").doActionFor(
+                    self.context, self.transition_id, comment=comment
+                )
+            except WorkflowException as error:
+                transaction.doom()
+                self.error = str(error)
+                return self.index()
+            api.portal.show_message(
+                _(
+                    "message_transition_done",
+                    default="${title}: ${transition}.",
+                    mapping={
+                        "title": self.context.Title(),
+                        "transition": api.portal.translate(_(self.transition.title)),
+                    },
+                ),
+                request=self.request,
+            )
+            return self.request.response.redirect(
+                self.context.__parent__.absolute_url()
+            )
+        return self.index()
+
+
+class ReviewQueueView(BrowserView):
+    """Pending evidence, oldest first, with how long it has waited."""
+
+    def rows(self):
+        user_id = api.user.get_current().getId()
+        rows = []
+        for brain in review_queue(self.context):
+            evidence = brain.getObject()
+            rows.append(
+                {
+                    "title": brain.Title,
+                    "url": brain.getURL(),
+                    "code": getattr(evidence.__parent__, "code", ""),
+                    "criterion": evidence.__parent__.Title(),
+                    "submitter": user_name(brain.nr_submitter),
+                    "submitted": localized(brain.nr_submitted),
+                    "days": waiting_days(brain.nr_submitted),
+                    "own": is_own_evidence(evidence, user_id),
+                    "review_url": f"{brain.getURL()}/@@nr-transition?transition=approve",
+                    "reject_url": f"{brain.getURL()}/@@nr-transition?transition=reject",
+                    "can_review": not transition_refusal(evidence, "approve"),
+                }
+            )
+        return rows
+
+
+class MyEvidenceView(BrowserView):
+    """The current user's drafts and rejected evidence."""
+
+    def rows(self):
+        user_id = api.user.get_current().getId()
+        rows = []
+        for brain in my_evidence(self.context, user_id):
+            evidence = brain.getObject()
+            last = evidence.workflow_history.get(EVIDENCE_WORKFLOW, ({},))[-1]
+            rows.append(
+                {
+                    "title": brain.Title,
+                    "url": brain.getURL(),
+                    "code": getattr(evidence.__parent__, "code", ""),
+                    "criterion": evidence.__parent__.Title(),
+                    "state": brain.review_state,
+                    "state_title": state_title(brain.review_state),
+                    "reason": last.get("comments", "")
+                    if brain.review_state == "rejected"
+                    else "",
+                    "modified": localized(brain.modified),
+                }
+            )
+        return rows
+
+    def programme(self):
+        return programme_of(self.context)

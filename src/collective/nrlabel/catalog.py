@@ -1,0 +1,64 @@
+"""What the catalog knows of referential items and evidence.
+
+Readiness, dashboards and queues read these indexes and metadata columns instead
+of waking objects up.
+"""
+
+from collective.nrlabel.content.evidence import IEvidence
+from collective.nrlabel.content.referential_item import IReferentialItem
+from collective.nrlabel.evidence_rules import approval
+from collective.nrlabel.evidence_rules import last_action
+from collective.nrlabel.evidence_rules import supported_criteria_uids
+from plone.indexer import indexer
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+@indexer(IReferentialItem)
+def nr_code(obj):
+    return obj.code
+
+
+@indexer(IEvidence)
+def nr_criteria(obj):
+    return supported_criteria_uids(obj)
+
+
+@indexer(IEvidence)
+def nr_kind(obj):
+    return obj.kind
+
+
+@indexer(IEvidence)
+def nr_document_date(obj):
+    return _iso(obj.document_date)
+
+
+@indexer(IEvidence)
+def nr_valid_until(obj):
+    return _iso(obj.valid_until)
+
+
+@indexer(IEvidence)
+def nr_submitter(obj):
+    entry = last_action(obj, "submit")
+    return entry["actor"] if entry else None
+
+
+@indexer(IEvidence)
+def nr_submitted(obj):
+    entry = last_action(obj, "submit")
+    return entry["time"].ISO8601() if entry else None
+
+
+@indexer(IEvidence)
+def nr_approver(obj):
+    return approval(obj)[0]
+
+
+@indexer(IEvidence)
+def nr_approved(obj):
+    when = approval(obj)[1]
+    return when.ISO8601() if when else None

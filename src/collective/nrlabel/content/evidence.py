@@ -1,0 +1,189 @@
+"""NR Evidence: a file, a link or a note that shows a criterion is met."""
+
+from AccessControl import ClassSecurityInfo
+from AccessControl import getSecurityManager
+from AccessControl.class_init import InitializeClass
+from collective.nrlabel import _
+from collective.nrlabel.audit_freeze import frozen_by_audit
+from collective.nrlabel.evidence_rules import check_upload
+from collective.nrlabel.evidence_rules import may_review
+from plone.app.textfield import RichText
+from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
+from plone.autoform import directives
+from plone.dexterity.content import Item
+from plone.namedfile.field import NamedBlobFile
+from plone.supermodel import model
+from z3c.relationfield.schema import RelationChoice
+from z3c.relationfield.schema import RelationList
+from zope import schema
+from zope.interface import implementer
+from zope.interface import Invalid
+from zope.interface import invariant
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+KINDS = SimpleVocabulary(
+    [
+        SimpleTerm("policy", "policy", _("kind_policy", default="Policy")),
+        SimpleTerm("procedure", "procedure", _("kind_procedure", default="Procedure")),
+        SimpleTerm("record", "record", _("kind_record", default="Record")),
+        SimpleTerm("report", "report", _("kind_report", default="Report")),
+        SimpleTerm("training", "training", _("kind_training", default="Training")),
+        SimpleTerm(
+            "communication",
+            "communication",
+            _("kind_communication", default="Communication"),
+        ),
+        SimpleTerm("contract", "contract", _("kind_contract", default="Contract")),
+        SimpleTerm("other", "other", _("kind_other", default="Other")),
+    ]
+)
+
+
+class EvidenceContentError(Invalid):
+    __doc__ = _(
+        "error_evidence_content",
+        default="Give exactly one of a file, a link or a note.",
+    )
+
+
+class EvidenceDatesError(Invalid):
+    __doc__ = _(
+        "error_evidence_dates",
+        default="The valid-until date must be after the document date.",
+    )
+
+
+class IEvidence(model.Schema):
+    """Schema of a piece of evidence."""
+
+    model.fieldset(
+        "content",
+        label=_("fieldset_evidence_content", default="File, link or note"),
+        fields=["file", "link", "note"],
+    )
+
+    file = NamedBlobFile(
+        title=_("label_evidence_file", default="File"),
+        description=_(
+            "help_evidence_file",
+            default="A document (policy, report, record…). Give a file, a link or a "
+            "note, only one.",
+        ),
+        required=False,
+        constraint=check_upload,
+    )
+
+    link = schema.URI(
+        title=_("label_evidence_link", default="Link"),
+        description=_(
+            "help_evidence_link",
+            default="The address of a page or document kept elsewhere.",
+        ),
+        required=False,
+    )
+
+    note = RichText(
+        title=_("label_evidence_note", default="Note"),
+        description=_(
+            "help_evidence_note",
+            default="A written statement, when there is no document.",
+        ),
+        required=False,
+    )
+
+    kind = schema.Choice(
+        title=_("label_evidence_kind", default="Kind"),
+        vocabulary=KINDS,
+        default="record",
+        required=True,
+    )
+
+    document_date = schema.Date(
+        title=_("label_document_date", default="Document date"),
+        description=_(
+            "help_document_date",
+            default="The date the evidence is as of (signature, publication, record).",
+        ),
+        required=True,
+    )
+
+    valid_until = schema.Date(
+        title=_("label_valid_until", default="Valid until"),
+        description=_(
+            "help_valid_until",
+            default="Leave empty if it does not expire. Expired evidence no longer "
+            "covers its criteria.",
+        ),
+        required=False,
+    )
+
+    directives.widget(
+        "supported_criteria",
+        ContentBrowserFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={
+            "selectableTypes": ["nr_criterion"],
+            "basePath": "",
+        },
+    )
+    supported_criteria = RelationList(
+        title=_("label_supported_criteria", default="Also supports"),
+        description=_(
+            "help_supported_criteria",
+            default="Other criteria of the programme this evidence also supports; "
+            "it is listed on them too.",
+        ),
+        value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
+        default=[],
+        required=False,
+    )
+
+    @invariant
+    def exactly_one_content(data):
+        given = [
+            name
+            for name in ("file", "link", "note")
+            if getattr(data, name, None) not in (None, "")
+            and not (name == "note" and not getattr(data.note, "raw", "").strip())
+        ]
+        if len(given) != 1:
+            raise EvidenceContentError(
+                _(
+                    "error_evidence_content",
+                    default="Give exactly one of a file, a link or a note.",
+                )
+            )
+
+    @invariant
+    def valid_after_document(data):
+        start = getattr(data, "document_date", None)
+        end = getattr(data, "valid_until", None)
+        if start and end and end <= start:
+            raise EvidenceDatesError(
+                _(
+                    "error_evidence_dates",
+                    default="The valid-until date must be after the document date.",
+                )
+            )
+
+
+@implementer(IEvidence)
+class Evidence(Item):
+    """A piece of evidence attached to a criterion."""
+
+    security = ClassSecurityInfo()
+
+    @security.public
+    def nr_may_review(self):
+        """Workflow guard of approve and reject (segregation of duties)."""
+        return may_review(self, getSecurityManager().getUser())
+
+    @security.public
+    def nr_may_change(self):
+        """Workflow guard of reopen: approved evidence is frozen during an audit."""
+        return not frozen_by_audit(self)
+
+
+InitializeClass(Evidence)

@@ -1,0 +1,197 @@
+"""Rules about evidence shared by forms, the REST API, workflow guards and views:
+uploads, who submitted and approved it, who may review it, what it supports.
+"""
+
+from collective.nrlabel import _
+from collective.nrlabel.settings import get_setting
+from dataclasses import dataclass
+from zope.interface import Invalid
+
+import re
+import unicodedata
+
+
+EVIDENCE_WORKFLOW = "nr_evidence_workflow"
+MEGABYTE = 1024 * 1024
+
+
+class UploadRefused(Invalid):
+    """An evidence file that cannot be accepted."""
+
+
+def check_upload(value):
+    """Field constraint of the evidence file: not empty, not over the size limit."""
+    if value is None:
+        return True
+    size = value.getSize()
+    if not size:
+        raise UploadRefused(
+            _("error_empty_file", default="The file is empty; choose another file.")
+        )
+    limit = get_setting("max_upload_mb")
+    if size > limit * MEGABYTE:
+        raise UploadRefused(
+            _(
+                "error_file_too_large",
+                default="The file is ${size} MB; the maximum is ${limit} MB.",
+                mapping={"size": f"{size / MEGABYTE:.1f}", "limit": limit},
+            )
+        )
+    return True
+
+
+def safe_filename(filename):
+    """A file name with no path, no control or shell-special characters.
+
+    Accents are kept (people name files in French); separators and anything that
+    could climb out of a folder when the file is saved or zipped are not.
+    """
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", re.sub(r"\s+", " ", name))
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = re.sub(r'[<>:"|?*\x00-\x1f]+', "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    return name[:200] or "file"
+
+
+def last_action(evidence, action):
+    """The last workflow-history entry of ``action`` on ``evidence``, or None."""
+    history = getattr(evidence, "workflow_history", {}).get(EVIDENCE_WORKFLOW, ())
+    for entry in reversed(history):
+        if entry.get("action") == action:
+            return entry
+    return None
+
+
+def submitter(evidence):
+    """Who last submitted ``evidence`` for review (user id), or None."""
+    entry = last_action(evidence, "submit")
+    return entry["actor"] if entry else None
+
+
+def approval(evidence):
+    """(approver id, approval DateTime) of the approval in force, or (None, None)."""
+    if _review_state(evidence) != "approved":
+        return None, None
+    entry = last_action(evidence, "approve")
+    return (entry["actor"], entry["time"]) if entry else (None, None)
+
+
+def _review_state(evidence):
+    history = getattr(evidence, "workflow_history", {}).get(EVIDENCE_WORKFLOW, ())
+    return history[-1].get("review_state") if history else None
+
+
+def is_own_evidence(evidence, user_id):
+    """Whether ``user_id`` created or submitted ``evidence`` (segregation of duties)."""
+    return user_id in (evidence.Creator(), submitter(evidence))
+
+
+def may_review(evidence, user):
+    """Whether ``user`` may approve or reject ``evidence``.
+
+    Nobody reviews evidence they created or submitted, an NR lead included; a
+    Manager may (the workflow history then records it).
+    """
+    if user is None:
+        return False
+    if not is_own_evidence(evidence, user.getId()):
+        return True
+    return "Manager" in user.getRolesInContext(evidence)
+
+
+def supported_criteria_uids(evidence):
+    """UIDs of every criterion ``evidence`` supports: its parent and the related ones."""
+    from plone.uuid.interfaces import IUUID
+
+    parent = evidence.__parent__
+    uids = [IUUID(parent)] if parent is not None else []
+    for relation in getattr(evidence, "supported_criteria", None) or []:
+        if relation is None or relation.isBroken():
+            continue
+        uid = IUUID(relation.to_object, None)
+        if uid and uid not in uids:
+            uids.append(uid)
+    return uids
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a transition cannot be taken: ``invalid`` (no such transition from this
+    state) or ``forbidden`` (the user's rights, segregation of duties, the freeze)."""
+
+    kind: str
+    reason: object
+
+
+def transition_refusal(evidence, transition_id):
+    """Why the current user cannot take ``transition_id`` on ``evidence``; None if they can.
+
+    Shared by the transition form and the REST API so that both say the same thing.
+    """
+    from collective.nrlabel.audit_freeze import frozen_by_audit
+    from plone import api
+
+    workflow_tool = api.portal.get_tool("portal_workflow")
+    if transition_id in {t["id"] for t in workflow_tool.getTransitionsFor(evidence)}:
+        return None
+    workflow = workflow_tool[EVIDENCE_WORKFLOW]
+    transition = workflow.transitions.get(transition_id)
+    if transition is None:
+        return Refusal(
+            "invalid",
+            _(
+                "refusal_unknown_transition",
+                default="There is no transition '${transition}' for evidence.",
+                mapping={"transition": transition_id},
+            ),
+        )
+    state_id = api.content.get_state(evidence)
+    state = workflow.states[state_id]
+    if transition_id not in state.transitions:
+        return Refusal(
+            "invalid",
+            _(
+                "refusal_wrong_state",
+                default="Evidence that is ${state} cannot be given '${transition}'.",
+                mapping={"state": state.title, "transition": transition.title},
+            ),
+        )
+    user = api.user.get_current()
+    if transition_id in ("approve", "reject") and not may_review(
+        evidence, _security_user()
+    ):
+        return Refusal(
+            "forbidden",
+            _(
+                "refusal_own_evidence",
+                default="You created or submitted this evidence: another reviewer must "
+                "review it.",
+            ),
+        )
+    if transition_id == "reopen" and frozen_by_audit(evidence):
+        return Refusal(
+            "forbidden",
+            _(
+                "refusal_frozen",
+                default="An audit is in progress: approved evidence cannot be reopened "
+                "until it ends.",
+            ),
+        )
+    return Refusal(
+        "forbidden",
+        _(
+            "refusal_not_allowed",
+            default="${user} may not '${transition}' this evidence.",
+            mapping={
+                "user": user.getId() if user else "",
+                "transition": transition.title,
+            },
+        ),
+    )
+
+
+def _security_user():
+    from AccessControl import getSecurityManager
+
+    return getSecurityManager().getUser()

@@ -1,0 +1,91 @@
+"""Build a programme with one user per person of DESIGN.md §1, and evidence in any state."""
+
+from datetime import date
+from plone import api
+from plone.namedfile.file import NamedBlobFile
+
+
+PASSWORD = "secret-password-1"
+
+# user id → local role on the programme ("author" is the intranet editor who owns
+# the evidence under test; the others are who the permission matrix is about).
+USERS = {
+    "author": "Editor",
+    "reader": "Reader",
+    "contributor": "Contributor",
+    "editor": "Editor",
+    "reviewer": "NR Reviewer",
+    "reviewer2": "NR Reviewer",
+    "lead": "NR Lead",
+    "auditor": "NR Auditor",
+}
+
+
+def build_programme(portal, language="fr"):
+    """A seeded programme and its users; returns the programme."""
+    api.portal.set_registry_record("plone.default_language", language)
+    with api.env.adopt_roles(["Manager"]):
+        _create_users(language)
+        programme = api.content.create(
+            container=portal, type="nr_programme", title="Programme NR"
+        )
+    for user_id, role in USERS.items():
+        api.user.grant_roles(username=user_id, obj=programme, roles=[role])
+    return programme
+
+
+def _create_users(language):
+    for user_id in USERS:
+        if api.user.get(userid=user_id) is None:
+            api.user.create(
+                username=user_id,
+                email=f"{user_id}@example.org",
+                password=PASSWORD,
+                properties={"fullname": user_id.title(), "language": language},
+            )
+    if api.user.get(userid="manager") is None:
+        api.user.create(
+            username="manager", email="manager@example.org", password=PASSWORD
+        )
+        api.user.grant_roles(username="manager", roles=["Manager"])
+
+
+def pdf(name="politique.pdf", size=2048):
+    return NamedBlobFile(
+        data=b"%PDF-1.4\n" + b"x" * size, contentType="application/pdf", filename=name
+    )
+
+
+def add_evidence(criterion, user_id="author", title="Politique NR", **fields):
+    fields.setdefault("file", pdf())
+    fields.setdefault("document_date", date(2026, 1, 10))
+    fields.setdefault("kind", "policy")
+    with api.env.adopt_user(username=user_id):
+        return api.content.create(
+            container=criterion, type="nr_evidence", title=title, **fields
+        )
+
+
+PATHS = {
+    "draft": (),
+    "pending": (("author", "submit"),),
+    "approved": (("author", "submit"), ("reviewer", "approve")),
+    "rejected": (("author", "submit"), ("reviewer", "reject")),
+}
+
+
+def transition(obj, user_id, transition_id, comment=""):
+    """Take a transition as ``user_id``, as the @workflow service does."""
+    with api.env.adopt_user(username=user_id):
+        api.portal.get_tool("portal_workflow").doActionFor(
+            obj, transition_id, comment=comment
+        )
+
+
+def evidence_in_state(criterion, state, **fields):
+    evidence = add_evidence(criterion, **fields)
+    for user_id, transition_id in PATHS[state]:
+        comment = "Insuffisant" if transition_id == "reject" else ""
+        transition(evidence, user_id, transition_id, comment)
+    assert api.content.get_state(evidence) == state
+    return evidence
