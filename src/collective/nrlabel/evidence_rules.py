@@ -5,7 +5,7 @@ uploads, who submitted and approved it, who may review it, what it supports.
 from collective.nrlabel import _
 from collective.nrlabel.settings import get_setting
 from dataclasses import dataclass
-from zope.interface import Invalid
+from zope.schema import ValidationError
 
 import re
 import unicodedata
@@ -15,8 +15,12 @@ EVIDENCE_WORKFLOW = "nr_evidence_workflow"
 MEGABYTE = 1024 * 1024
 
 
-class UploadRefused(Invalid):
+class UploadRefused(ValidationError):
     """An evidence file that cannot be accepted."""
+
+    def doc(self):
+        # Forms and the REST API show doc(); ours says why, with the sizes.
+        return self.args[0] if self.args else super().doc()
 
 
 def check_upload(value):

@@ -7,6 +7,7 @@ from plone import api
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
+from Products.CMFCore.indexing import processQueue
 from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import implementer
@@ -81,3 +82,6 @@ def seed_new_programme(programme, event):
     referential = get_referential(programme.referential or DEFAULT_REFERENTIAL)
     language = api.portal.get_default_language()
     seed_programme(programme, referential, language)
+    # Index the tree now: the programme is often renamed right after being added
+    # (title to id), and the move must find its children in the catalog.
+    processQueue()

@@ -1,0 +1,233 @@
+"""Evidence over HTTP: the REST API and the Classic UI pages."""
+
+from datetime import date
+from nr_setup import add_evidence
+from nr_setup import build_programme
+from nr_setup import evidence_in_state
+from nr_setup import PASSWORD
+from nr_setup import transition
+from plone import api
+from plone.testing.zope import Browser
+
+import base64
+import pytest
+import requests
+import transaction
+
+
+def session(user_id):
+    s = requests.Session()
+    s.auth = (user_id, PASSWORD)
+    s.headers["Accept"] = "application/json"
+    return s
+
+
+@pytest.fixture
+def criterion(functional_portal):
+    programme = build_programme(functional_portal)
+    transaction.commit()
+    return programme["1"]["1.1"]["1.1.1"]
+
+
+def file_payload(data=b"%PDF-1.4 charte", filename="Charte NR.pdf"):
+    return {
+        "data": base64.b64encode(data).decode(),
+        "encoding": "base64",
+        "filename": filename,
+        "content-type": "application/pdf",
+    }
+
+
+def evidence_json(**fields):
+    return {
+        "@type": "nr_evidence",
+        "title": "Charte numérique responsable",
+        "kind": "policy",
+        "document_date": "2026-01-10",
+        **fields,
+    }
+
+
+class TestRestAPI:
+    def test_editor_creates_evidence_with_a_file_and_submits(self, criterion):
+        editor = session("editor")
+        response = editor.post(
+            criterion.absolute_url(), json=evidence_json(file=file_payload())
+        )
+        assert response.status_code == 201, response.text
+        url = response.json()["@id"]
+        assert response.json()["review_state"] == "draft"
+        download = editor.get(f"{url}/@@download/file")
+        assert download.content == b"%PDF-1.4 charte"
+
+        submitted = editor.post(f"{url}/@workflow/submit", json={"comment": "Prête"})
+        assert submitted.status_code == 200, submitted.text
+        assert submitted.json()["review_state"] == "pending"
+        history = editor.get(f"{url}/@history").json()
+        assert any(h.get("comments") == "Prête" for h in history)
+
+    @pytest.mark.parametrize(
+        "fields, message",
+        [
+            ({}, "exactly one of a file, a link or a note"),
+            (
+                {"file": "FILE", "link": "https://example.org/charte"},
+                "exactly one of a file, a link or a note",
+            ),
+            (
+                {"link": "https://example.org", "valid_until": "2025-12-31"},
+                "must be after the document date",
+            ),
+            # The REST API reads an empty upload as no file at all.
+            ({"file": "EMPTY"}, "exactly one of a file, a link or a note"),
+        ],
+        ids=["nothing", "file and link", "dates", "empty file"],
+    )
+    def test_invalid_evidence_is_refused(self, criterion, fields, message):
+        if fields.get("file") == "FILE":
+            fields = dict(fields, file=file_payload())
+        if fields.get("file") == "EMPTY":
+            fields = dict(fields, file=file_payload(data=b""))
+        response = session("editor").post(
+            criterion.absolute_url(), json=evidence_json(**fields)
+        )
+        assert response.status_code == 400
+        assert message in response.text
+        transaction.begin()
+        assert not api.content.find(portal_type="nr_evidence", unrestricted=True)
+
+    def test_upload_limit(self, criterion):
+        api.portal.set_registry_record("collective.nrlabel.max_upload_mb", 1)
+        transaction.commit()
+        big = b"%PDF" + b"0" * (1024 * 1024 + 10)
+        response = session("editor").post(
+            criterion.absolute_url(), json=evidence_json(file=file_payload(data=big))
+        )
+        assert response.status_code == 400, response.text[:2000]
+        assert "the maximum is 1 MB" in response.text
+
+    def test_file_name_sanitised(self, criterion):
+        response = session("editor").post(
+            criterion.absolute_url(),
+            json=evidence_json(file=file_payload(filename="../../bilan?.pdf")),
+        )
+        assert response.status_code == 201
+        assert response.json()["file"]["filename"] == "bilan_.pdf"
+
+    def test_self_approval_is_403_with_the_reason(self, criterion):
+        evidence = add_evidence(criterion, user_id="lead")
+        transition(evidence, "lead", "submit")
+        transaction.commit()
+        response = session("lead").post(f"{evidence.absolute_url()}/@workflow/approve")
+        assert response.status_code == 403
+        assert "another reviewer must review it" in response.json()["error"]["message"]
+
+    def test_rejection_without_reason_is_400(self, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        reviewer = session("reviewer")
+        response = reviewer.post(f"{evidence.absolute_url()}/@workflow/reject")
+        assert response.status_code == 400
+        assert "a reason is required" in response.json()["error"]["message"]
+        response = reviewer.post(
+            f"{evidence.absolute_url()}/@workflow/reject",
+            json={"comment": "Pas de signature"},
+        )
+        assert response.status_code == 200
+        assert response.json()["comments"] == "Pas de signature"
+
+    def test_anonymous_transition_is_401(self, criterion):
+        evidence = evidence_in_state(criterion, "approved")
+        transaction.commit()
+        response = requests.post(
+            f"{evidence.absolute_url()}/@workflow/reopen",
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 401
+
+
+def browser_for(app, user_id):
+    browser = Browser(app)
+    browser.handleErrors = False
+    browser.addHeader("Authorization", f"Basic {user_id}:{PASSWORD}")
+    return browser
+
+
+class TestPages:
+    def test_criterion_view_lists_evidence_with_state_and_approver(
+        self, functional_app, criterion
+    ):
+        approved = evidence_in_state(criterion, "approved", title="Charte signée")
+        evidence_in_state(criterion, "draft", title="Brouillon de plan")
+        transaction.commit()
+
+        editor = browser_for(functional_app, "editor")
+        editor.open(criterion.absolute_url())
+        assert "Charte signée" in editor.contents
+        assert "Brouillon de plan" in editor.contents
+        assert "Reviewer" in editor.contents  # the approver's full name
+        assert 'class="btn btn-primary nr-add-evidence"' in editor.contents
+        assert "nr-transition-submit" in editor.contents
+
+        reader = browser_for(functional_app, "reader")
+        reader.open(criterion.absolute_url())
+        assert "Charte signée" in reader.contents
+        assert "Brouillon de plan" not in reader.contents
+        assert "nr-add-evidence" not in reader.contents
+        assert "nr-transition-" not in reader.contents
+        assert approved.absolute_url() in reader.contents
+
+    def test_reject_through_the_form_requires_a_reason(self, functional_app, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        browser = browser_for(functional_app, "reviewer")
+        browser.open(f"{evidence.absolute_url()}/@@nr-transition?transition=reject")
+        browser.getControl(name="form.buttons.confirm").click()
+        assert "a reason is required" in browser.contents
+        browser.getControl(name="comment").value = "La charte n'est pas signée."
+        browser.getControl(name="form.buttons.confirm").click()
+        transaction.begin()
+        assert api.content.get_state(evidence) == "rejected"
+        assert browser.url == criterion.absolute_url()
+
+    def test_review_queue_oldest_first_and_own_marked(self, functional_app, criterion):
+        first = evidence_in_state(criterion, "pending", title="Première")
+        second = add_evidence(criterion, user_id="lead", title="Seconde")
+        transition(second, "lead", "submit")
+        history = first.workflow_history["nr_evidence_workflow"]
+        first.workflow_history["nr_evidence_workflow"] = history[:-1] + (
+            dict(history[-1], time=history[-1]["time"] - 3),
+        )
+        first.reindexObject()
+        transaction.commit()
+        browser = browser_for(functional_app, "lead")
+        programme = criterion.aq_parent.aq_parent.aq_parent
+        browser.open(f"{programme.absolute_url()}/@@nr-review-queue")
+        html = browser.contents
+        assert html.index("Première") < html.index("Seconde")
+        assert "3" in html.split("Première", 1)[1].split("</tr>", 1)[0]
+        assert "another reviewer must review it" in html.split("Seconde", 1)[1]
+
+    def test_my_evidence_lists_drafts_and_rejected(self, functional_app, criterion):
+        evidence_in_state(criterion, "draft", title="Mon brouillon")
+        evidence_in_state(criterion, "rejected", title="Ma charte refusée")
+        evidence_in_state(criterion, "approved", title="Ma charte approuvée")
+        transaction.commit()
+        browser = browser_for(functional_app, "author")
+        programme = criterion.aq_parent.aq_parent.aq_parent
+        browser.open(f"{programme.absolute_url()}/@@nr-my-evidence")
+        assert "Mon brouillon" in browser.contents
+        assert "Ma charte refusée" in browser.contents
+        assert "Insuffisant" in browser.contents  # the rejection reason
+        assert "Ma charte approuvée" not in browser.contents
+
+    def test_add_form_enforces_invariant(self, functional_app, criterion):
+        browser = browser_for(functional_app, "editor")
+        browser.open(f"{criterion.absolute_url()}/++add++nr_evidence")
+        browser.getControl(name="form.widgets.IBasic.title").value = "Sans contenu"
+        browser.getControl(name="form.widgets.document_date").value = "2026-01-10"
+        browser.getControl(name="form.buttons.save").click()
+        assert "exactly one of a file, a link or a note" in browser.contents
+        transaction.begin()
+        assert not api.content.find(portal_type="nr_evidence", unrestricted=True)
+        assert date.today()
