@@ -189,37 +189,6 @@ class TestRejection:
         assert api.content.get_state(evidence) == "draft"
 
 
-class TestMails:
-    def test_submit_mails_reviewers_and_leads(self, criterion, mailhost):
-        evidence = add_evidence(criterion)
-        transition(evidence, "author", "submit")
-        recipients = sorted(m["To"] for m in mails(mailhost))
-        assert recipients == [
-            "lead@example.org",
-            "reviewer2@example.org",
-            "reviewer@example.org",
-        ]
-        message = mails(mailhost)[0]
-        assert "1.1.1" in subject(message)
-        assert evidence.absolute_url() in body(message)
-
-    def test_reject_mails_submitter_with_reason(self, criterion, mailhost):
-        evidence = evidence_in_state(criterion, "pending")
-        mailhost.reset()
-        transition(evidence, "reviewer", "reject", comment="Document non signé")
-        [message] = mails(mailhost)
-        assert message["To"] == "author@example.org"
-        assert "Document non signé" in body(message)
-
-    def test_approve_mails_submitter(self, criterion, mailhost):
-        evidence = evidence_in_state(criterion, "pending")
-        mailhost.reset()
-        transition(evidence, "reviewer", "approve")
-        [message] = mails(mailhost)
-        assert message["To"] == "author@example.org"
-        assert evidence.Title() in subject(message)
-
-
 class TestSupportedCriteria:
     def test_evidence_listed_on_the_criteria_it_supports(self, programme, criterion):
         other = programme["2"]["2.1"]["2.1.1"]

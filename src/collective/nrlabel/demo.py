@@ -47,8 +47,20 @@ def ensure_site(app, site_id, language):
     return site, True
 
 
+DEMO_EVIDENCE = (
+    # criterion, title, author, state, extra fields
+    ("1.1.1", "Charte numérique responsable signée", "editor", "approved", {}),
+    ("1.2.1", "Plan d'action NR 2026", "editor", "pending", {}),
+    ("1.2.4", "Bilan de l'empreinte du numérique 2025", "contributor", "rejected", {}),
+    ("2.1.1", "Plan de formation 2026", "editor", "draft", {}),
+    ("3.3.3", "Certificats de traitement DEEE", "contributor", "approved", {}),
+)
+
+
 def ensure_demo(site):
     """Demo users and a demo programme; returns (login, password, who) rows."""
+    api.portal.set_registry_record("plone.email_from_address", "label-nr@example.org")
+    api.portal.set_registry_record("plone.email_from_name", "Label NR")
     rows = []
     for login, fullname, _role, who in DEMO_USERS:
         if api.user.get(username=login) is None:
@@ -72,4 +84,43 @@ def ensure_demo(site):
         )
     for login, _fullname, role, _who in DEMO_USERS:
         api.user.grant_roles(username=login, obj=programme, roles=[role])
+    _demo_evidence(programme)
     return [("admin", "(ADMIN_PASSWORD or admin)", "Manager")] + rows
+
+
+def _criterion(programme, code):
+    parts = code.split(".")
+    item = programme
+    for depth in range(1, len(parts) + 1):
+        item = item[".".join(parts[:depth])]
+    return item
+
+
+def _demo_evidence(programme):
+    """A little evidence in each state, created and reviewed by the demo users."""
+    from plone.namedfile.file import NamedBlobFile
+
+    workflow = api.portal.get_tool("portal_workflow")
+    for code, title, author, state, fields in DEMO_EVIDENCE:
+        criterion = _criterion(programme, code)
+        with api.env.adopt_user(username=author):
+            evidence = api.content.create(
+                container=criterion,
+                type="nr_evidence",
+                title=title,
+                kind="policy" if code == "1.1.1" else "record",
+                document_date=date(2026, 1, 15),
+                file=NamedBlobFile(
+                    data=f"%PDF-1.4\n% {title}\n".encode(),
+                    contentType="application/pdf",
+                    filename=f"{code}-demo.pdf",
+                ),
+                **fields,
+            )
+            if state != "draft":
+                workflow.doActionFor(evidence, "submit", comment="")
+        if state in ("approved", "rejected"):
+            transition = "approve" if state == "approved" else "reject"
+            comment = "" if state == "approved" else "Le périmètre du bilan manque."
+            with api.env.adopt_user(username="reviewer"):
+                workflow.doActionFor(evidence, transition, comment=comment)

@@ -7,6 +7,7 @@ from plone import api
 from zope.i18n import translate
 
 import logging
+import transaction
 
 
 logger = logging.getLogger(__name__)
@@ -49,18 +50,40 @@ def user_language(user):
 
 
 def send(user, subject, body):
-    """Send one mail through Plone's MailHost; a user without an address is skipped."""
+    """Mail ``user`` through Plone's MailHost once the transaction has committed.
+
+    A review must not fail because the mail server is down (Plone's own delivery
+    would connect to it while committing, and abort the review), and a refused or
+    aborted transition must not send anything: so the mail leaves after commit,
+    and a delivery failure is logged. A user without an address is skipped.
+    """
     email = user.getProperty("email", "")
     if not email:
         logger.info("No e-mail address for %s; mail not sent", user.getId())
         return False
     language = user_language(user)
-    api.portal.send_email(
-        recipient=email,
-        subject=translate(subject, target_language=language),
-        body=translate(body, target_language=language),
+    transaction.get().addAfterCommitHook(
+        _deliver,
+        args=(
+            email,
+            translate(subject, target_language=language),
+            translate(body, target_language=language),
+        ),
     )
     return True
+
+
+def _deliver(committed, recipient, subject, body):
+    if not committed:
+        return
+    try:
+        api.portal.send_email(
+            recipient=recipient, subject=subject, body=body, immediate=True
+        )
+    except Exception as error:
+        logger.warning(
+            "Could not send the mail %r to %s: %s", subject, recipient, error
+        )
 
 
 def _mapping(evidence, **extra):
