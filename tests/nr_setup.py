@@ -31,6 +31,7 @@ def build_programme(portal, language="fr"):
         )
     for user_id, role in USERS.items():
         api.user.grant_roles(username=user_id, obj=programme, roles=[role])
+    programme.reindexObjectSecurity()
     return programme
 
 

@@ -176,3 +176,15 @@ class TestImportForm:
         assert (
             "insufficient-privileges" in browser.url or "require_login" in browser.url
         )
+
+
+def test_reader_sees_the_whole_tree(functional_app, functional_portal):
+    from nr_setup import build_programme
+    from nr_setup import PASSWORD
+
+    programme = build_programme(functional_portal)
+    transaction.commit()
+    browser = Browser(functional_app)
+    browser.addHeader("Authorization", f"Basic reader:{PASSWORD}")
+    browser.open(programme.absolute_url())
+    assert browser.contents.count('class="nr-tree-nr_criterion"') == 47

@@ -84,6 +84,8 @@ def ensure_demo(site):
         )
     for login, _fullname, role, _who in DEMO_USERS:
         api.user.grant_roles(username=login, obj=programme, roles=[role])
+    # plone.api leaves the catalog's security indexes to the caller.
+    programme.reindexObjectSecurity()
     _demo_evidence(programme)
     return [("admin", "(ADMIN_PASSWORD or admin)", "Manager")] + rows
 
@@ -107,6 +109,7 @@ def _demo_evidence(programme):
             evidence = api.content.create(
                 container=criterion,
                 type="nr_evidence",
+                id=f"demo-{code}",
                 title=title,
                 kind="policy" if code == "1.1.1" else "record",
                 document_date=date(2026, 1, 15),
