@@ -90,3 +90,41 @@ def evidence_in_state(criterion, state, **fields):
         transition(evidence, user_id, transition_id, comment)
     assert api.content.get_state(evidence) == state
     return evidence
+
+
+def criterion_at(programme, code):
+    parts = code.split(".")
+    item = programme
+    for depth in range(1, len(parts) + 1):
+        item = item[".".join(parts[:depth])]
+    return item
+
+
+def assess(programme, code, maturity=None, applicable=True, justification=None):
+    criterion = criterion_at(programme, code)
+    criterion.applicability = "applicable" if applicable else "not_applicable"
+    criterion.justification = justification
+    criterion.maturity = maturity
+    criterion.reindexObject()
+    return criterion
+
+
+def add_audit(programme, start, end, auditors=("auditor",), **fields):
+    with api.env.adopt_roles(["Manager"]):
+        return api.content.create(
+            container=programme,
+            type="nr_audit",
+            title=fields.pop("title", "Audit initial"),
+            kind=fields.pop("kind", "initial"),
+            audit_body="SGS",
+            window_start=start,
+            window_end=end,
+            auditors=list(auditors),
+            **fields,
+        )
+
+
+def audit_transition(audit, *transitions):
+    with api.env.adopt_user(username="lead"):
+        for transition_id in transitions:
+            api.portal.get_tool("portal_workflow").doActionFor(audit, transition_id)

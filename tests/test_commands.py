@@ -91,3 +91,12 @@ def test_setup_site_then_import(zope_conf, tmp_path):
         in imported.stdout
     )
     assert "Created programme Plone/achats-responsables." in imported.stdout
+
+
+def test_send_reminders_twice_a_day(zope_conf):
+    first = nrlabel(zope_conf, "send-reminders", "--date", "2026-06-15")
+    assert first.returncode == 0, first.stderr
+    assert "reminder mail(s)" in first.stdout
+    second = nrlabel(zope_conf, "send-reminders", "--date", "2026-06-15")
+    assert second.returncode == 0, second.stderr
+    assert "0 reminder mail(s) about 0 item(s)." in second.stdout

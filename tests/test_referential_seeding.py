@@ -68,7 +68,11 @@ class TestSeeding:
             for depth in range(1, len(path) + 1):
                 obj = obj[".".join(path[:depth])]
             assert (obj.code, obj.title) == (node.code, node.title["fr"])
-        assert [programme[i].code for i in programme.objectIds()] == list("12345")
+        themes = [
+            item for item in programme.objectValues() if item.portal_type == "nr_theme"
+        ]
+        assert [theme.code for theme in themes] == list("12345")
+        assert programme["action-plan"].portal_type == "nr_action_plan"
 
     def test_english_site_gets_english_titles(self, portal):
         programme = create_programme(portal, language="en")

@@ -7,7 +7,25 @@ import pytest
 
 
 PROFILE = "collective.nrlabel:default"
-TYPES = ("nr_programme", "nr_theme", "nr_principle", "nr_criterion", "nr_evidence")
+TYPES = (
+    "nr_programme",
+    "nr_theme",
+    "nr_principle",
+    "nr_criterion",
+    "nr_evidence",
+    "nr_action_plan",
+    "nr_action",
+    "nr_audit",
+    "nr_finding",
+)
+INDEXES = (
+    "nr_code",
+    "nr_criteria",
+    "nr_submitted",
+    "nr_owner",
+    "nr_due_date",
+    "nr_finding",
+)
 
 
 class TestInstall:
@@ -18,7 +36,7 @@ class TestInstall:
         assert IBrowserLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1001",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1002",)
 
     @pytest.mark.parametrize("portal_type", TYPES)
     def test_types(self, portal, portal_type):
@@ -29,17 +47,25 @@ class TestInstall:
         assert types.nr_programme.global_allow is True
         assert types.nr_theme.global_allow is False
         assert types.nr_theme.allowed_content_types == ("nr_principle", "nr_criterion")
-        assert types.nr_programme.allowed_content_types == ("nr_theme",)
+        assert types.nr_programme.allowed_content_types == ("nr_theme", "nr_audit")
 
     @pytest.mark.parametrize("role", ["NR Lead", "NR Reviewer", "NR Auditor"])
     def test_roles(self, portal, role):
         assert role in portal.validRoles()
 
-    @pytest.mark.parametrize("index", ["nr_code", "nr_criteria", "nr_submitted"])
+    @pytest.mark.parametrize("index", INDEXES)
     def test_indexes(self, portal, index):
         catalog = api.portal.get_tool("portal_catalog")
         assert index in catalog.indexes()
-        assert index in catalog.schema()
+        if index != "nr_finding":
+            assert index in catalog.schema()
+
+    def test_auditor_access_plugin_active(self, portal):
+        from collective.nrlabel.audit.access import PLUGIN_ID
+        from Products.PluggableAuthService.interfaces.plugins import IGroupsPlugin
+
+        plugins = portal.acl_users.plugins
+        assert PLUGIN_ID in plugins.listPluginIds(IGroupsPlugin)
 
     def test_settings_control_panel(self, controlpanel_actions):
         assert "nrlabel-settings" in controlpanel_actions
@@ -51,16 +77,18 @@ class TestInstall:
 
 
 class TestUpgrades:
-    def test_1000_to_1001_adds_evidence(self, portal, setup_tool):
+    def test_upgrades_from_1000(self, portal, setup_tool):
         """A site installed at 1000 gets the evidence type, workflow and indexes."""
         catalog = api.portal.get_tool("portal_catalog")
         portal.portal_types.manage_delObjects(["nr_evidence"])
         catalog.delIndex("nr_criteria")
+        catalog.delIndex("nr_due_date")
+        portal.acl_users.manage_delObjects(["nr_auditor_access"])
         setup_tool.setLastVersionForProfile(PROFILE, "1000")
 
         setup_tool.upgradeProfile(PROFILE)
 
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1001",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1002",)
         assert "nr_evidence" in portal.portal_types.objectIds()
         assert "nr_criteria" in catalog.indexes()
         workflow = api.portal.get_tool("portal_workflow")
@@ -84,9 +112,12 @@ class TestUninstall:
     def test_types_removed(self, portal, portal_type):
         assert portal_type not in portal.portal_types.objectIds()
 
-    @pytest.mark.parametrize("index", ["nr_code", "nr_criteria", "nr_submitted"])
+    @pytest.mark.parametrize("index", INDEXES)
     def test_index_removed(self, portal, index):
         assert index not in api.portal.get_tool("portal_catalog").indexes()
+
+    def test_auditor_access_plugin_removed(self, portal):
+        assert "nr_auditor_access" not in portal.acl_users.objectIds()
 
     def test_settings_removed(self, portal):
         from plone.registry.interfaces import IRegistry

@@ -4,6 +4,8 @@ Readiness, dashboards and queues read these indexes and metadata columns instead
 of waking objects up.
 """
 
+from collective.nrlabel.content.action import IAction
+from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.content.evidence import IEvidence
 from collective.nrlabel.content.referential_item import IReferentialItem
 from collective.nrlabel.evidence_rules import approval
@@ -19,6 +21,26 @@ def _iso(value):
 @indexer(IReferentialItem)
 def nr_code(obj):
     return obj.code
+
+
+@indexer(ICriterion)
+def nr_applicable(obj):
+    return obj.applicability != "not_applicable"
+
+
+@indexer(ICriterion)
+def nr_maturity(obj):
+    return obj.maturity
+
+
+@indexer(ICriterion)
+def nr_owner(obj):
+    return obj.owner
+
+
+@indexer(ICriterion)
+def nr_reconfirm(obj):
+    return bool(obj.needs_reconfirmation)
 
 
 @indexer(IEvidence)
@@ -62,3 +84,42 @@ def nr_approver(obj):
 def nr_approved(obj):
     when = approval(obj)[1]
     return when.ISO8601() if when else None
+
+
+def _related_uids(relations):
+    uids = []
+    for relation in relations or []:
+        if relation is None or relation.isBroken() or relation.to_object is None:
+            continue
+        uids.append(relation.to_object.UID())
+    return uids
+
+
+@indexer(IAction)
+def action_criteria(obj):
+    return _related_uids(obj.criteria)
+
+
+@indexer(IAction)
+def nr_due_date(obj):
+    return _iso(obj.due_date)
+
+
+@indexer(IAction)
+def nr_finding(obj):
+    return obj.finding_uid
+
+
+@indexer(IAction)
+def nr_responsible(obj):
+    return obj.responsible
+
+
+@indexer(IAction)
+def nr_progress(obj):
+    return obj.progress
+
+
+@indexer(IAction)
+def nr_priority(obj):
+    return obj.priority

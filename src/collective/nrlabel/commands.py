@@ -150,6 +150,26 @@ def setup_site_command(args):
     return 0
 
 
+def send_reminders_command(args):
+    from collective.nrlabel.audit import window
+    from collective.nrlabel.reminders import expire_labels
+    from collective.nrlabel.reminders import send_reminders
+    from datetime import date
+
+    if args.date:
+        day = date.fromisoformat(args.date)
+        window.today = lambda: day
+    with zope_app(args.zope_conf) as app:
+        site = _site(app, args.site)
+        with as_manager(app, site):
+            expired = expire_labels()
+            mails, items = send_reminders()
+    print(
+        f"{expired} label(s) expired; {mails} reminder mail(s) about {items} item(s)."
+    )
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="nrlabel", description="collective.nrlabel commands (Label NR for Plone)."
@@ -201,6 +221,13 @@ def main(argv=None):
         help="also create demo users and a demo programme",
     )
     setup.set_defaults(run=setup_site_command)
+
+    reminders = commands.add_parser(
+        "send-reminders",
+        help="mail today's reminders and expire labels (run daily from cron)",
+    )
+    reminders.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
+    reminders.set_defaults(run=send_reminders_command)
 
     args = parser.parse_args(argv)
     return args.run(args)

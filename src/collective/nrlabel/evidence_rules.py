@@ -133,7 +133,7 @@ def transition_refusal(evidence, transition_id):
 
     Shared by the transition form and the REST API so that both say the same thing.
     """
-    from collective.nrlabel.audit_freeze import frozen_by_audit
+    from collective.nrlabel.audit.freeze import frozen_by_audit
     from plone import api
 
     workflow_tool = api.portal.get_tool("portal_workflow")

@@ -4,6 +4,10 @@ from collective.nrlabel import _
 from plone import api
 from zope import schema
 from zope.interface import Interface
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
 
 
 PREFIX = "collective.nrlabel"
@@ -25,6 +29,54 @@ class INRLabelSettings(Interface):
         required=True,
     )
 
+    maturity_levels = schema.List(
+        title=_("label_maturity_levels", default="Maturity scale"),
+        description=_(
+            "help_maturity_levels",
+            default="One level per line, from the lowest (0) to the highest.",
+        ),
+        value_type=schema.TextLine(),
+        default=["Non engagé", "Initié", "Déployé", "Maîtrisé"],
+        min_length=2,
+        required=True,
+    )
+
+    level_thresholds = schema.List(
+        title=_(
+            "label_level_thresholds", default="Level thresholds (score out of 1000)"
+        ),
+        description=_(
+            "help_level_thresholds",
+            default="The lowest score of level 1, then of level 2, and so on.",
+        ),
+        value_type=schema.Int(min=0, max=1000),
+        default=[300, 500],
+        required=True,
+    )
+
+    validity_years = schema.Int(
+        title=_("label_validity_years", default="Label validity (years)"),
+        description=_(
+            "help_validity_years",
+            default="How long a granted label is valid before renewal.",
+        ),
+        default=3,
+        min=1,
+        max=10,
+        required=True,
+    )
+
+    reminder_days = schema.Int(
+        title=_(
+            "label_reminder_days",
+            default="Remind about evidence expiring within (days)",
+        ),
+        default=30,
+        min=1,
+        max=365,
+        required=True,
+    )
+
 
 def get_setting(name):
     """A setting's value, or its default when the registry has no record yet."""
@@ -32,3 +84,18 @@ def get_setting(name):
     if value is None:
         value = INRLabelSettings[name].default
     return value
+
+
+def maturity_levels():
+    return list(get_setting("maturity_levels"))
+
+
+@provider(IVocabularyFactory)
+def maturity_vocabulary(context):
+    """The maturity scale of the control panel: value = level number."""
+    return SimpleVocabulary(
+        [
+            SimpleTerm(value=level, token=str(level), title=f"{level} — {label}")
+            for level, label in enumerate(maturity_levels())
+        ]
+    )

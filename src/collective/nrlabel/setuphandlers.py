@@ -19,7 +19,10 @@ class HiddenProfiles:
 
 
 def post_install(context):
-    """Post install script."""
+    """Add the PAS plugin behind time-boxed auditor access."""
+    from collective.nrlabel.audit.access import install_plugin
+
+    install_plugin(api.portal.get())
 
 
 def uninstall(context):
@@ -33,3 +36,6 @@ def uninstall(context):
             f"collective.nrlabel cannot be uninstalled while the site holds {count} "
             "NR programme(s): delete or export them first."
         )
+    from collective.nrlabel.audit.access import uninstall_plugin
+
+    uninstall_plugin(api.portal.get())

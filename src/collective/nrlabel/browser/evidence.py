@@ -133,6 +133,27 @@ class CriterionView(BrowserView):
     def add_url(self):
         return f"{self.context.absolute_url()}/++add++nr_evidence"
 
+    def self_assessment(self):
+        from collective.nrlabel.content.criterion import APPLICABILITY
+        from collective.nrlabel.settings import maturity_levels
+
+        criterion = self.context
+        levels = maturity_levels()
+        maturity = criterion.maturity
+        return {
+            "applicability": APPLICABILITY.getTerm(criterion.applicability).title
+            if criterion.applicability in APPLICABILITY
+            else "",
+            "maturity": f"{maturity} — {levels[maturity]}"
+            if maturity is not None and maturity < len(levels)
+            else "—",
+            "owner": user_name(criterion.owner) or "—",
+            "target_date": localized(criterion.target_date) or "—",
+        }
+
+    def can_assess(self):
+        return api.user.has_permission("Modify portal content", obj=self.context)
+
 
 class EvidenceView(BrowserView):
     @cached_property

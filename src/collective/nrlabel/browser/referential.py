@@ -1,9 +1,15 @@
 """Views of a programme's referential: programme, theme/principle and criterion."""
 
+from collective.nrlabel.audit.lifecycle import audits
+from collective.nrlabel.browser.cycle import state_title
+from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.programme_tree import count_by_type
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.referential.model import ReferentialError
 from collective.nrlabel.referential.registry import get_referential
+from collective.nrlabel.scoring import assessments
+from collective.nrlabel.scoring import score_report
+from collective.nrlabel.steps import labelling_steps
 from functools import cached_property
 from plone import api
 from Products.Five.browser import BrowserView
@@ -35,6 +41,37 @@ class ProgrammeView(BrowserView):
             return self.context.referential
         language = api.portal.get_current_language()[:2]
         return referential.text("title", language)
+
+    @cached_property
+    def assessments(self):
+        return assessments(self.context)
+
+    @cached_property
+    def score(self):
+        return score_report(self.context, self.assessments)
+
+    def steps(self):
+        return labelling_steps(self.context, self.assessments)
+
+    def audits(self):
+        return [
+            {
+                "title": brain.Title,
+                "url": brain.getURL(),
+                "state": brain.review_state,
+                "state_title": state_title(brain.getObject()),
+            }
+            for brain in audits(self.context)
+        ]
+
+    def can_add_audit(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Add Audit", obj=self.context
+        )
+
+    def action_plan_url(self):
+        plan = self.context.get(ACTION_PLAN_ID)
+        return plan.absolute_url() if plan is not None else None
 
     def community_entry_date(self):
         value = self.context.community_entry_date

@@ -1,10 +1,35 @@
-"""NR Criterion: the level evidence is attached to (e.g. 1.2.3)."""
+"""NR Criterion: the level evidence is attached to (e.g. 1.2.3), and self-assessed."""
 
 from collective.nrlabel import _
 from collective.nrlabel.content.referential_item import IReferentialItem
+from plone.autoform import directives
 from plone.dexterity.content import Container
+from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
+from zope.interface import Invalid
+from zope.interface import invariant
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+APPLICABILITY = SimpleVocabulary(
+    [
+        SimpleTerm("applicable", "applicable", _("applicable", default="Applicable")),
+        SimpleTerm(
+            "not_applicable",
+            "not_applicable",
+            _("not_applicable", default="Not applicable"),
+        ),
+    ]
+)
+
+
+class JustificationMissing(Invalid):
+    __doc__ = _(
+        "error_justification_required",
+        default="Say why the criterion does not apply: a justification is required.",
+    )
 
 
 class ICriterion(IReferentialItem):
@@ -19,7 +44,107 @@ class ICriterion(IReferentialItem):
         required=False,
     )
 
+    model.fieldset(
+        "self_assessment",
+        label=_("fieldset_self_assessment", default="Self-assessment"),
+        fields=[
+            "applicability",
+            "justification",
+            "maturity",
+            "owner",
+            "target_date",
+            "notes",
+            "needs_reconfirmation",
+        ],
+    )
+
+    applicability = schema.Choice(
+        title=_("label_applicability", default="Applicability"),
+        vocabulary=APPLICABILITY,
+        default="applicable",
+        required=True,
+    )
+
+    justification = schema.Text(
+        title=_("label_justification", default="Why it does not apply"),
+        description=_(
+            "help_justification",
+            default="Required when the criterion is not applicable; the auditor reads it.",
+        ),
+        required=False,
+    )
+
+    maturity = schema.Choice(
+        title=_("label_maturity", default="Maturity"),
+        description=_(
+            "help_maturity",
+            default="Where the organisation stands on this criterion today.",
+        ),
+        vocabulary="collective.nrlabel.Maturity",
+        required=False,
+    )
+
+    directives.widget(
+        "owner",
+        vocabulary="plone.app.vocabularies.Users",
+        pattern_options={"maximumSelectionSize": 1},
+    )
+    owner = schema.Choice(
+        title=_("label_criterion_owner", default="Owner"),
+        description=_(
+            "help_criterion_owner",
+            default="Who gathers the evidence for this criterion.",
+        ),
+        vocabulary="plone.app.vocabularies.Users",
+        required=False,
+    )
+
+    target_date = schema.Date(
+        title=_("label_target_date", default="Target date"),
+        required=False,
+    )
+
+    notes = schema.Text(
+        title=_("label_notes", default="Notes"),
+        required=False,
+    )
+
+    needs_reconfirmation = schema.Bool(
+        title=_(
+            "label_needs_reconfirmation", default="To be confirmed for the renewal"
+        ),
+        description=_(
+            "help_needs_reconfirmation",
+            default="Set when a renewal starts; uncheck once the self-assessment is "
+            "confirmed.",
+        ),
+        default=False,
+        required=False,
+    )
+
+    @invariant
+    def justified_when_not_applicable(data):
+        if (
+            getattr(data, "applicability", None) == "not_applicable"
+            and not (getattr(data, "justification", None) or "").strip()
+        ):
+            raise JustificationMissing(
+                _(
+                    "error_justification_required",
+                    default="Say why the criterion does not apply: a justification "
+                    "is required.",
+                )
+            )
+
 
 @implementer(ICriterion)
 class Criterion(Container):
     """A criterion of a programme's referential."""
+
+    applicability = "applicable"
+    justification = None
+    maturity = None
+    owner = None
+    target_date = None
+    notes = None
+    needs_reconfirmation = False

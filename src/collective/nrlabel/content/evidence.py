@@ -4,7 +4,7 @@ from AccessControl import ClassSecurityInfo
 from AccessControl import getSecurityManager
 from AccessControl.class_init import InitializeClass
 from collective.nrlabel import _
-from collective.nrlabel.audit_freeze import frozen_by_audit
+from collective.nrlabel.audit.freeze import frozen_by_audit
 from collective.nrlabel.evidence_rules import check_upload
 from collective.nrlabel.evidence_rules import may_review
 from plone.app.textfield import RichText

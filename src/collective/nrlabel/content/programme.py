@@ -56,12 +56,32 @@ class IProgramme(model.Schema):
         required=False,
     )
 
+    training_date = schema.Date(
+        title=_("label_training_date", default="Training"),
+        description=_(
+            "help_training_date",
+            default="Step 2 of the labelling process: when the team was trained.",
+        ),
+        required=False,
+    )
+
+    training_notes = schema.Text(
+        title=_("label_training_notes", default="Training records"),
+        description=_(
+            "help_training_notes",
+            default="Who was trained, by whom; attach certificates as evidence.",
+        ),
+        required=False,
+    )
+
 
 @implementer(IProgramme)
 class Programme(Container):
     """An NR programme."""
 
     referential_version = None
+    training_date = None
+    training_notes = None
 
 
 def programme_of(context):
@@ -70,6 +90,22 @@ def programme_of(context):
         if IProgramme.providedBy(item):
             return item
     return None
+
+
+def add_action_plan(programme):
+    """Every programme has one action plan, created with it."""
+    from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
+    from plone.dexterity.utils import createContent
+
+    if ACTION_PLAN_ID in programme.objectIds():
+        return programme[ACTION_PLAN_ID]
+    plan = createContent(
+        "nr_action_plan",
+        title=api.portal.translate(_("title_action_plan", default="Action plan")),
+    )
+    plan.id = ACTION_PLAN_ID
+    programme._setObject(ACTION_PLAN_ID, plan)
+    return programme[ACTION_PLAN_ID]
 
 
 def seed_new_programme(programme, event):
@@ -82,6 +118,7 @@ def seed_new_programme(programme, event):
     referential = get_referential(programme.referential or DEFAULT_REFERENTIAL)
     language = api.portal.get_default_language()
     seed_programme(programme, referential, language)
+    add_action_plan(programme)
     # Index the tree now: the programme is often renamed right after being added
     # (title to id), and the move must find its children in the catalog.
     processQueue()

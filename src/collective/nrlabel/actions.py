@@ -1,0 +1,55 @@
+"""The action plan: actions from findings, and which actions are overdue."""
+
+from collective.nrlabel.audit import window
+from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
+from collective.nrlabel.content.programme import add_action_plan
+from collective.nrlabel.content.programme import programme_of
+from plone import api
+from z3c.relationfield import RelationValue
+from zope.component import getUtility
+from zope.intid.interfaces import IIntIds
+
+
+OPEN_STATES = ("planned", "in_progress")
+PRIORITY_OF_FINDING = {"major_nc": "high", "minor_nc": "high", "observation": "normal"}
+
+
+def action_plan(programme):
+    plan = programme.get(ACTION_PLAN_ID)
+    return plan if plan is not None else add_action_plan(programme)
+
+
+def create_action_from_finding(finding):
+    """A planned action on the finding's criterion, with origin "audit finding"."""
+    programme = programme_of(finding)
+    criterion = finding.criterion.to_object if finding.criterion else None
+    intids = getUtility(IIntIds)
+    text = (finding.text or "").strip()
+    action = api.content.create(
+        container=action_plan(programme),
+        type="nr_action",
+        title=(finding.Title() or text[:80]),
+        description=text,
+        criteria=[RelationValue(intids.getId(criterion))] if criterion else [],
+        origin="audit_finding",
+        priority=PRIORITY_OF_FINDING.get(finding.finding_type, "normal"),
+        finding_uid=finding.UID(),
+    )
+    return action
+
+
+def actions_from(finding):
+    return api.content.find(portal_type="nr_action", nr_finding=finding.UID())
+
+
+def overdue_actions(context, on=None):
+    """Open actions below ``context`` whose due date has passed."""
+    on = on or window.today()
+    brains = api.content.find(
+        portal_type="nr_action",
+        review_state=OPEN_STATES,
+        path="/".join(context.getPhysicalPath()),
+        sort_on="nr_due_date",
+    )
+    iso = on.isoformat()
+    return [b for b in brains if b.nr_due_date and b.nr_due_date < iso]

@@ -1,0 +1,1 @@
+"""The audit: auditor access in its window, the evidence freeze, renewal, downloads."""

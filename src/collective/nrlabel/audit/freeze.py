@@ -1,0 +1,41 @@
+"""The audit freeze: approved evidence cannot change while its programme is audited."""
+
+from collective.nrlabel import _
+from collective.nrlabel.audit.window import IN_AUDIT
+from collective.nrlabel.content.programme import programme_of
+from plone import api
+from zExceptions import Forbidden
+
+
+def audit_in_progress(programme):
+    """Whether an audit of ``programme`` is in progress (one catalog query)."""
+    if programme is None:
+        return False
+    return bool(
+        api.content.find(
+            portal_type="nr_audit",
+            review_state=IN_AUDIT,
+            path="/".join(programme.getPhysicalPath()),
+            unrestricted=True,
+        )
+    )
+
+
+def frozen_by_audit(evidence):
+    """Whether ``evidence`` is approved while an audit of its programme is in progress."""
+    if api.content.get_state(evidence, default=None) != "approved":
+        return False
+    return audit_in_progress(programme_of(evidence))
+
+
+FROZEN_MESSAGE = _(
+    "error_frozen",
+    default="An audit is in progress: approved evidence cannot be changed, reopened "
+    "or deleted until it ends. You can still add new evidence.",
+)
+
+
+def refuse_change_when_frozen(evidence, event):
+    """Edit and delete of frozen evidence are refused (the transaction aborts)."""
+    if frozen_by_audit(evidence):
+        raise Forbidden(api.portal.translate(FROZEN_MESSAGE))

@@ -1,0 +1,299 @@
+"""Screens of the labelling cycle: action plan, audits, findings, renewal, auditor
+downloads and reminders."""
+
+from collective.nrlabel import _
+from collective.nrlabel.actions import action_plan
+from collective.nrlabel.actions import actions_from
+from collective.nrlabel.actions import create_action_from_finding
+from collective.nrlabel.actions import OPEN_STATES
+from collective.nrlabel.audit import window
+from collective.nrlabel.audit.downloads import downloads
+from collective.nrlabel.audit.lifecycle import label_expiry
+from collective.nrlabel.audit.renewal import default_window
+from collective.nrlabel.audit.renewal import evidence_carried_over
+from collective.nrlabel.audit.renewal import evidence_expired_for
+from collective.nrlabel.audit.renewal import RenewalError
+from collective.nrlabel.audit.renewal import start_renewal
+from collective.nrlabel.audit.window import window_open
+from collective.nrlabel.browser.evidence import localized
+from collective.nrlabel.browser.evidence import user_name
+from collective.nrlabel.content.action import ORIGINS
+from collective.nrlabel.content.action import PRIORITIES
+from collective.nrlabel.content.audit import AUDIT_KINDS
+from collective.nrlabel.content.finding import FINDING_TYPES
+from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.reminders import collect_reminders
+from collective.nrlabel.reminders import expire_labels
+from collective.nrlabel.reminders import send_reminders
+from datetime import date
+from functools import cached_property
+from plone import api
+from plone.protect import CheckAuthenticator
+from plone.protect import PostOnly
+from Products.Five.browser import BrowserView
+
+
+def term_title(vocabulary, value):
+    return vocabulary.getTerm(value).title if value in vocabulary else value or ""
+
+
+def workflow_transitions(obj):
+    workflow = api.portal.get_tool("portal_workflow")
+    url = obj.absolute_url()
+    return [
+        {
+            "id": t["id"],
+            "title": _(t["title"]),
+            "url": f"{url}/content_status_modify?workflow_action={t['id']}",
+        }
+        for t in workflow.getTransitionsFor(obj)
+    ]
+
+
+def state_title(obj):
+    workflow = api.portal.get_tool("portal_workflow")
+    state = api.content.get_state(obj)
+    for wf in workflow.getWorkflowsFor(obj):
+        if state in wf.states:
+            return _(wf.states[state].title)
+    return state
+
+
+class ActionPlanView(BrowserView):
+    def rows(self):
+        on = window.today().isoformat()
+        rows = []
+        for brain in api.content.find(
+            context=self.context, portal_type="nr_action", sort_on="nr_due_date"
+        ):
+            action = brain.getObject()
+            codes = [
+                r.to_object.code for r in action.criteria or [] if r and r.to_object
+            ]
+            rows.append(
+                {
+                    "title": brain.Title,
+                    "url": brain.getURL(),
+                    "codes": ", ".join(codes),
+                    "responsible": user_name(brain.nr_responsible),
+                    "due": localized(action.due_date),
+                    "overdue": bool(
+                        brain.nr_due_date
+                        and brain.nr_due_date < on
+                        and brain.review_state in OPEN_STATES
+                    ),
+                    "priority": term_title(PRIORITIES, action.priority),
+                    "progress": action.progress or 0,
+                    "origin": term_title(ORIGINS, action.origin),
+                    "state": brain.review_state,
+                    "state_title": state_title(action),
+                }
+            )
+        return rows
+
+    def can_add(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Add Action", obj=self.context
+        )
+
+
+class AuditView(BrowserView):
+    @cached_property
+    def programme(self):
+        return programme_of(self.context)
+
+    def facts(self):
+        audit = self.context
+        return {
+            "kind": term_title(AUDIT_KINDS, audit.kind),
+            "state": api.content.get_state(audit),
+            "state_title": state_title(audit),
+            "body": audit.audit_body or "",
+            "start": localized(audit.window_start),
+            "end": localized(audit.window_end),
+            "open": window_open(
+                api.content.get_state(audit), audit.window_start, audit.window_end
+            ),
+            "auditors": ", ".join(user_name(a) for a in audit.auditors or ()),
+            "score": audit.score_obtained,
+            "level": audit.level_obtained,
+            "committee": localized(audit.committee_date),
+            "granted": localized(audit.granted_date),
+            "expiry": localized(label_expiry(audit)),
+            "transitions": workflow_transitions(audit),
+        }
+
+    def findings(self):
+        rows = []
+        for brain in api.content.find(
+            context=self.context,
+            portal_type="nr_finding",
+            sort_on="getObjPositionInParent",
+        ):
+            finding = brain.getObject()
+            criterion = finding.criterion.to_object if finding.criterion else None
+            rows.append(
+                {
+                    "title": brain.Title,
+                    "url": brain.getURL(),
+                    "type": term_title(FINDING_TYPES, finding.finding_type),
+                    "code": criterion.code if criterion else "",
+                    "text": finding.text,
+                    "actions": [
+                        {"title": b.Title, "url": b.getURL()}
+                        for b in actions_from(finding)
+                    ],
+                }
+            )
+        return rows
+
+    def can_manage(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Manage audits", obj=self.context
+        )
+
+    def can_add_finding(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Add Finding", obj=self.context
+        )
+
+    def can_renew(self):
+        return self.can_manage() and api.content.get_state(self.context) in (
+            "labelled",
+            "expired",
+        )
+
+    def renewal_window(self):
+        start, end = default_window(self.context)
+        return {
+            "start": start.isoformat() if start else "",
+            "end": end.isoformat() if end else "",
+        }
+
+    def is_renewal(self):
+        return self.context.kind == "renewal"
+
+    def renewal_evidence(self):
+        on = self.context.window_end or window.today()
+        return {
+            "carried_over": len(evidence_carried_over(self.programme, on)),
+            "expired": [
+                {
+                    "title": b.Title,
+                    "url": b.getURL(),
+                    "until": localized(b.nr_valid_until),
+                }
+                for b in evidence_expired_for(self.programme, on)
+            ],
+        }
+
+
+class StartRenewalView(BrowserView):
+    """POST: create the renewal audit from a labelled one."""
+
+    def __call__(self):
+        PostOnly(self.request)
+        CheckAuthenticator(self.request)
+        if not api.user.has_permission(
+            "collective.nrlabel: Manage audits", obj=self.context
+        ):
+            from zExceptions import Unauthorized
+
+            raise Unauthorized("collective.nrlabel: Manage audits")
+        form = self.request.form
+        try:
+            start = (
+                date.fromisoformat(form["window_start"])
+                if form.get("window_start")
+                else None
+            )
+            end = (
+                date.fromisoformat(form["window_end"])
+                if form.get("window_end")
+                else None
+            )
+            renewal = start_renewal(self.context, start, end)
+        except (RenewalError, ValueError) as error:
+            api.portal.show_message(str(error), request=self.request, type="error")
+            return self.request.response.redirect(self.context.absolute_url())
+        api.portal.show_message(
+            _(
+                "message_renewal_started",
+                default="Renewal started: confirm each criterion's self-assessment "
+                "and renew expired evidence.",
+            ),
+            request=self.request,
+        )
+        return self.request.response.redirect(renewal.absolute_url())
+
+
+class FindingView(BrowserView):
+    def facts(self):
+        finding = self.context
+        criterion = finding.criterion.to_object if finding.criterion else None
+        return {
+            "type": term_title(FINDING_TYPES, finding.finding_type),
+            "criterion": criterion,
+            "actions": [
+                {"title": b.Title, "url": b.getURL()} for b in actions_from(finding)
+            ],
+        }
+
+    def can_create_action(self):
+        programme = programme_of(self.context)
+        return programme is not None and api.user.has_permission(
+            "collective.nrlabel: Add Action", obj=action_plan(programme)
+        )
+
+
+class CreateActionView(BrowserView):
+    """POST on a finding: plan an action from it."""
+
+    def __call__(self):
+        PostOnly(self.request)
+        CheckAuthenticator(self.request)
+        programme = programme_of(self.context)
+        if not api.user.has_permission(
+            "collective.nrlabel: Add Action", obj=action_plan(programme)
+        ):
+            from zExceptions import Unauthorized
+
+            raise Unauthorized("collective.nrlabel: Add Action")
+        action = create_action_from_finding(self.context)
+        api.portal.show_message(
+            _("message_action_created", default="Action planned from the finding."),
+            request=self.request,
+        )
+        return self.request.response.redirect(f"{action.absolute_url()}/edit")
+
+
+class AuditorDownloadsView(BrowserView):
+    def rows(self):
+        return [
+            dict(entry, user=user_name(entry["user"]), url=self._url(entry["path"]))
+            for entry in downloads(self.context)
+        ]
+
+    def _url(self, path):
+        return (
+            api.portal.get().absolute_url()
+            + path[len("/".join(api.portal.get().getPhysicalPath())) :]
+        )
+
+
+class SendRemindersView(BrowserView):
+    """Manager-only: preview today's reminders and send them (same as the command)."""
+
+    result = None
+
+    def __call__(self):
+        if self.request.method == "POST":
+            PostOnly(self.request)
+            CheckAuthenticator(self.request)
+            expired = expire_labels()
+            mails, items = send_reminders()
+            self.result = {"mails": mails, "items": items, "expired": expired}
+        return self.index()
+
+    def pending(self):
+        return collect_reminders()
