@@ -58,6 +58,10 @@ def as_manager(app, site=None):
         setSite(site)
     try:
         yield
+        # Index while the site (and its utilities) is still set, not at commit.
+        from Products.CMFCore.indexing import processQueue
+
+        processQueue()
     finally:
         noSecurityManager()
         setSite(None)

@@ -12,7 +12,7 @@ DEMO_USERS = (
     ("reviewer", "Rémi Bernard", "NR Reviewer", "internal reviewer"),
     ("editor", "Emma Petit", "Editor", "intranet editor"),
     ("contributor", "Camille Durand", "Contributor", "intranet contributor"),
-    ("auditor", "Anne Lefèvre", "NR Auditor", "external auditor"),
+    ("auditor", "Anne Lefèvre", None, "external auditor (listed on the demo audit)"),
     ("colleague", "Claude Moreau", "Reader", "colleague (reads the programme)"),
 )
 
@@ -83,10 +83,12 @@ def ensure_demo(site):
             community_entry_date=date(2026, 1, 15),
         )
     for login, _fullname, role, _who in DEMO_USERS:
-        api.user.grant_roles(username=login, obj=programme, roles=[role])
+        if role:
+            api.user.grant_roles(username=login, obj=programme, roles=[role])
     # plone.api leaves the catalog's security indexes to the caller.
     programme.reindexObjectSecurity()
     _demo_evidence(programme)
+    _demo_cycle(programme)
     return [("admin", "(ADMIN_PASSWORD or admin)", "Manager")] + rows
 
 
@@ -127,3 +129,57 @@ def _demo_evidence(programme):
             comment = "" if state == "approved" else "Le périmètre du bilan manque."
             with api.env.adopt_user(username="reviewer"):
                 workflow.doActionFor(evidence, transition, comment=comment)
+
+
+DEMO_MATURITY = {"1.1.1": 2, "1.1.2": 1, "1.2.1": 1, "3.3.3": 3, "4.3.3": 2}
+
+
+def _demo_cycle(programme):
+    """Some self-assessment, an action, and an audit in progress this month.
+
+    The demo auditor reads the programme through the audit only, while today is
+    inside its window.
+    """
+    from collective.nrlabel.audit import window
+    from datetime import timedelta
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    programme.training_date = date(2026, 2, 10)
+    for code, maturity in DEMO_MATURITY.items():
+        criterion = _criterion(programme, code)
+        criterion.maturity = maturity
+        criterion.owner = "editor"
+        criterion.reindexObject()
+    not_applicable = _criterion(programme, "1.3.4")
+    not_applicable.applicability = "not_applicable"
+    not_applicable.justification = "Nous ne sommes pas une ESN."
+    not_applicable.reindexObject()
+
+    intids = getUtility(IIntIds)
+    with api.env.adopt_user(username="lead"):
+        api.content.create(
+            container=programme["action-plan"],
+            type="nr_action",
+            id="former-les-equipes",
+            title="Former les équipes aux écogestes",
+            criteria=[RelationValue(intids.getId(_criterion(programme, "2.1.1")))],
+            responsible="editor",
+            due_date=date(2026, 3, 31),
+            priority="high",
+            progress=40,
+        )
+    today = window.today()
+    audit = api.content.create(
+        container=programme,
+        type="nr_audit",
+        id="audit-initial",
+        title="Audit initial de labellisation",
+        kind="initial",
+        audit_body="SGS",
+        window_start=today - timedelta(days=7),
+        window_end=today + timedelta(days=30),
+        auditors=["auditor"],
+    )
+    api.portal.get_tool("portal_workflow").doActionFor(audit, "start_audit")
