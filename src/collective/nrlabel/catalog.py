@@ -5,6 +5,7 @@ of waking objects up.
 """
 
 from collective.nrlabel.content.action import IAction
+from collective.nrlabel.content.audit import IAudit
 from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.content.evidence import IEvidence
 from collective.nrlabel.content.referential_item import IReferentialItem
@@ -123,3 +124,13 @@ def nr_progress(obj):
 @indexer(IAction)
 def nr_priority(obj):
     return obj.priority
+
+
+@indexer(IAudit)
+def nr_window_start(obj):
+    return _iso(obj.window_start)
+
+
+@indexer(IAudit)
+def nr_window_end(obj):
+    return _iso(obj.window_end)

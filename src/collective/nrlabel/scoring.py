@@ -19,6 +19,7 @@ class CriterionAssessment:
     code: str
     title: str
     url: str
+    uid: str
     theme: str
     principle: str | None
     applicable: bool
@@ -61,6 +62,7 @@ def assessments(programme):
                 code=brain.nr_code,
                 title=brain.Title,
                 url=brain.getURL(),
+                uid=brain.UID,
                 theme=codes[0] if codes else None,
                 principle=codes[1] if len(codes) > 1 else None,
                 applicable=brain.nr_applicable is not False,

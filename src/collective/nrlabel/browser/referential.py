@@ -64,6 +64,11 @@ class ProgrammeView(BrowserView):
             for brain in audits(self.context)
         ]
 
+    def can_see_dashboard(self):
+        return api.user.has_permission(
+            "collective.nrlabel: View dashboard", obj=self.context
+        )
+
     def can_add_audit(self):
         return api.user.has_permission(
             "collective.nrlabel: Add Audit", obj=self.context

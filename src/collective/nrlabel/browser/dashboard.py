@@ -1,0 +1,141 @@
+"""The readiness dashboard, the criteria matrix exports and the audit pack."""
+
+from collective.nrlabel import _
+from collective.nrlabel.audit import window
+from collective.nrlabel.audit.pack import pack_entries
+from collective.nrlabel.audit.pack import PackIterator
+from collective.nrlabel.audit.pack import stream_pack
+from collective.nrlabel.browser.charts import bar_chart
+from collective.nrlabel.browser.charts import radar_chart
+from collective.nrlabel.exports import matrix_csv
+from collective.nrlabel.exports import matrix_xlsx
+from collective.nrlabel.readiness import readiness
+from collective.nrlabel.steps import labelling_steps
+from functools import cached_property
+from plone import api
+from Products.Five.browser import BrowserView
+
+
+LIGHT_LABELS = {
+    "green": _("light_green", default="Covered"),
+    "amber": _("light_amber", default="To watch"),
+    "red": _("light_red", default="No evidence"),
+    "na": _("light_na", default="Not applicable"),
+}
+
+
+class DashboardView(BrowserView):
+    @cached_property
+    def result(self):
+        return readiness(self.context)
+
+    def translate(self, message):
+        return api.portal.translate(message)
+
+    @cached_property
+    def titles(self):
+        """Theme and principle titles by code (from the criteria's tree)."""
+        from collective.nrlabel.programme_tree import referential_tree
+
+        titles = {}
+        stack = list(referential_tree(self.context))
+        while stack:
+            node = stack.pop()
+            titles[node.code] = node.title
+            stack.extend(c for c in node.children if c.portal_type != "nr_criterion")
+        return titles
+
+    def theme_rows(self):
+        return [
+            {
+                "code": code,
+                "title": self.titles.get(code, code),
+                "percent": coverage.percent,
+                "covered": coverage.covered,
+                "applicable": coverage.applicable,
+                "score": self.result.score.by_theme.get(code),
+            }
+            for code, coverage in self.result.by_theme.items()
+        ]
+
+    def theme_bars(self):
+        return bar_chart(
+            "nr-theme-bars",
+            self.translate(_("chart_theme_readiness", default="Readiness by theme")),
+            [(f"{r['code']} {r['title']}", r["percent"]) for r in self.theme_rows()],
+        )
+
+    def principle_bars(self):
+        return bar_chart(
+            "nr-principle-bars",
+            self.translate(
+                _("chart_principle_readiness", default="Readiness by principle")
+            ),
+            [
+                (f"{code} {self.titles.get(code, code)}", coverage.percent)
+                for code, coverage in self.result.by_principle.items()
+            ],
+        )
+
+    def radar(self):
+        return radar_chart(
+            "nr-maturity-radar",
+            self.translate(
+                _("chart_maturity_radar", default="Self-assessment score by theme")
+            ),
+            [(f"{r['code']} {r['title']}", r["score"]) for r in self.theme_rows()],
+        )
+
+    def criteria(self):
+        return [{"c": c, "label": LIGHT_LABELS[c.light]} for c in self.result.criteria]
+
+    def steps(self):
+        return labelling_steps(self.context)
+
+    def can_download_pack(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Download audit pack", obj=self.context
+        )
+
+
+def _attachment(response, filename, content_type):
+    response.setHeader("Content-Type", content_type)
+    response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')
+
+
+class MatrixExportView(BrowserView):
+    """@@nr-matrix.csv and @@nr-matrix.xlsx."""
+
+    format = "csv"
+
+    def __call__(self):
+        result = readiness(self.context)
+        stamp = window.today().isoformat()
+        name = f"criteria-{self.context.getId()}-{stamp}"
+        if self.format == "xlsx":
+            _attachment(
+                self.request.response,
+                f"{name}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            return matrix_xlsx(result)
+        _attachment(self.request.response, f"{name}.csv", "text/csv; charset=utf-8")
+        return matrix_csv(result)
+
+
+class MatrixXLSXView(MatrixExportView):
+    format = "xlsx"
+
+
+class AuditPackView(BrowserView):
+    """@@nr-audit-pack: the approved evidence as a streamed ZIP."""
+
+    def __call__(self):
+        entries = pack_entries(self.context)
+        stamp = window.today().isoformat()
+        _attachment(
+            self.request.response,
+            f"audit-pack-{self.context.getId()}-{stamp}.zip",
+            "application/zip",
+        )
+        return PackIterator(stream_pack(entries, self.context.Title()))
