@@ -82,10 +82,12 @@ i18n: $(INSTALL_STAMP) ## Extract messages and sync the fr and en catalogues
 		$(BIN)/i18ndude sync --pot src/collective/nrlabel/locales/collective.nrlabel.pot \
 			src/collective/nrlabel/locales/$$lang/LC_MESSAGES/collective.nrlabel.po; \
 	done
+	$(BIN)/python scripts/fill_english.py src/collective/nrlabel/locales/en/LC_MESSAGES/collective.nrlabel.po
 
 .PHONY: i18n-check
-i18n-check: $(INSTALL_STAMP) ## Fail if a msgid is untranslated in fr or en
+i18n-check: $(INSTALL_STAMP) ## Fail if a msgid is untranslated in fr or en, or a template string is not marked
 	$(BIN)/python scripts/check_translations.py src/collective/nrlabel/locales
+	$(BIN)/i18ndude find-untranslated -n src/collective/nrlabel
 
 .PHONY: constraints
 constraints: ## Regenerate constraints.txt from constraints-in.txt in a throw-away venv

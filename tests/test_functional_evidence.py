@@ -1,4 +1,7 @@
-"""Evidence over HTTP: the REST API and the Classic UI pages."""
+"""Evidence over HTTP: the REST API and the Classic UI pages.
+
+The test site speaks French, as make start's does: messages are checked in French.
+"""
 
 from datetime import date
 from nr_setup import add_evidence
@@ -69,17 +72,17 @@ class TestRestAPI:
     @pytest.mark.parametrize(
         "fields, message",
         [
-            ({}, "exactly one of a file, a link or a note"),
+            ({}, "exactement un fichier, un lien ou une note"),
             (
                 {"file": "FILE", "link": "https://example.org/charte"},
-                "exactly one of a file, a link or a note",
+                "exactement un fichier, un lien ou une note",
             ),
             (
                 {"link": "https://example.org", "valid_until": "2025-12-31"},
-                "must be after the document date",
+                "doit être postérieure à la date du document",
             ),
             # The REST API reads an empty upload as no file at all.
-            ({"file": "EMPTY"}, "exactly one of a file, a link or a note"),
+            ({"file": "EMPTY"}, "exactement un fichier, un lien ou une note"),
         ],
         ids=["nothing", "file and link", "dates", "empty file"],
     )
@@ -92,7 +95,7 @@ class TestRestAPI:
             criterion.absolute_url(), json=evidence_json(**fields)
         )
         assert response.status_code == 400
-        assert message in response.text
+        assert message in response.json()["message"]
         transaction.begin()
         assert not api.content.find(portal_type="nr_evidence", unrestricted=True)
 
@@ -104,7 +107,7 @@ class TestRestAPI:
             criterion.absolute_url(), json=evidence_json(file=file_payload(data=big))
         )
         assert response.status_code == 400, response.text[:2000]
-        assert "the maximum is 1 MB" in response.text
+        assert "le maximum est de 1 Mo" in response.json()["message"]
 
     def test_file_name_sanitised(self, criterion):
         response = session("editor").post(
@@ -120,7 +123,9 @@ class TestRestAPI:
         transaction.commit()
         response = session("lead").post(f"{evidence.absolute_url()}/@workflow/approve")
         assert response.status_code == 403
-        assert "another reviewer must review it" in response.json()["error"]["message"]
+        assert (
+            "un autre relecteur doit la relire" in response.json()["error"]["message"]
+        )
 
     def test_rejection_without_reason_is_400(self, criterion):
         evidence = evidence_in_state(criterion, "pending")
@@ -128,7 +133,7 @@ class TestRestAPI:
         reviewer = session("reviewer")
         response = reviewer.post(f"{evidence.absolute_url()}/@workflow/reject")
         assert response.status_code == 400
-        assert "a reason is required" in response.json()["error"]["message"]
+        assert "un motif est obligatoire" in response.json()["error"]["message"]
         response = reviewer.post(
             f"{evidence.absolute_url()}/@workflow/reject",
             json={"comment": "Pas de signature"},
@@ -183,7 +188,7 @@ class TestPages:
         browser = browser_for(functional_app, "reviewer")
         browser.open(f"{evidence.absolute_url()}/@@nr-transition?transition=reject")
         browser.getControl(name="form.buttons.confirm").click()
-        assert "a reason is required" in browser.contents
+        assert "un motif est obligatoire" in browser.contents
         browser.getControl(name="comment").value = "La charte n'est pas signée."
         browser.getControl(name="form.buttons.confirm").click()
         transaction.begin()
@@ -206,7 +211,7 @@ class TestPages:
         html = browser.contents
         assert html.index("Première") < html.index("Seconde")
         assert "3" in html.split("Première", 1)[1].split("</tr>", 1)[0]
-        assert "another reviewer must review it" in html.split("Seconde", 1)[1]
+        assert "un autre relecteur doit la relire" in html.split("Seconde", 1)[1]
 
     def test_my_evidence_lists_drafts_and_rejected(self, functional_app, criterion):
         evidence_in_state(criterion, "draft", title="Mon brouillon")
@@ -227,7 +232,7 @@ class TestPages:
         browser.getControl(name="form.widgets.IBasic.title").value = "Sans contenu"
         browser.getControl(name="form.widgets.document_date").value = "2026-01-10"
         browser.getControl(name="form.buttons.save").click()
-        assert "exactly one of a file, a link or a note" in browser.contents
+        assert "exactement un fichier, un lien ou une note" in browser.contents
         transaction.begin()
         assert not api.content.find(portal_type="nr_evidence", unrestricted=True)
         assert date.today()

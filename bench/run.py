@@ -1,0 +1,765 @@
+"""Benchmark of collective.nrlabel: readiness, @nr-readiness, the dashboard and the
+audit pack on one big programme.
+
+    .venv/bin/python bench/run.py [--evidence 20000] [--actions 2000] [--pack-mb 500]
+                                  [--repeat 15] [--keep DIR]
+
+It writes a throw-away Zope instance (FileStorage + blobstorage, from
+etc/zope.conf.in and etc/site.zcml), creates a Plone site with the add-on, one
+programme with the evidence and actions asked for, measures, prints a report and
+deletes the instance (unless --keep). See bench/README.md.
+"""
+
+from contextlib import contextmanager
+from datetime import date
+from datetime import timedelta
+from pathlib import Path
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import transaction
+
+
+ROOT = Path(__file__).resolve().parents[1]
+MB = 1024 * 1024
+PACK_FILE_MB = 5
+COMMIT_EVERY = 500
+PASSWORD = "bench-password-1"
+SEED = 2026
+
+# state → weight; link evidence is the cheapest to create, small files the rest.
+STATES = (("approved", 75), ("pending", 10), ("draft", 8), ("rejected", 7))
+PATHS = {
+    "draft": (),
+    "pending": (("author", "submit"),),
+    "approved": (("author", "submit"), ("reviewer", "approve")),
+    "rejected": (("author", "submit"), ("reviewer", "reject")),
+}
+KINDS = ("policy", "procedure", "record", "report", "training", "communication")
+ACTION_STATES = (("planned", 50), ("in_progress", 30), ("done", 15), ("cancelled", 5))
+ACTION_PATHS = {
+    "planned": (),
+    "in_progress": ("start",),
+    "done": ("start", "complete"),
+    "cancelled": ("cancel",),
+}
+
+
+def log(*parts):
+    print(*parts, flush=True)
+
+
+# -- the instance -----------------------------------------------------------------
+
+
+def write_instance(root):
+    """A Zope instance like tests/test_commands.py writes, with its data in ``root``."""
+    for name in (
+        "instance/etc",
+        "var/filestorage",
+        "var/blobstorage",
+        "var/cache",
+        "var/log",
+    ):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    template = (ROOT / "etc" / "zope.conf.in").read_text()
+    conf = root / "instance" / "etc" / "zope.conf"
+    conf.write_text(template.replace("@ROOT@", str(root)))
+    (root / "instance" / "etc" / "site.zcml").write_text(
+        (ROOT / "etc" / "site.zcml").read_text()
+    )
+    return conf
+
+
+class Server:
+    """The WSGI application served by waitress on a free 127.0.0.1 port, in a thread."""
+
+    def __init__(self):
+        from waitress import create_server
+        from ZPublisher.httpexceptions import HTTPExceptionHandler
+        from ZPublisher.WSGIPublisher import publish_module
+
+        self.server = create_server(
+            HTTPExceptionHandler(publish_module),
+            host="127.0.0.1",
+            port=0,
+            threads=2,
+            clear_untrusted_proxy_headers=True,
+        )
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.close()
+
+
+# -- users and security -----------------------------------------------------------
+
+
+@contextmanager
+def acting_as(user):
+    """Act as ``user`` (a user object wrapped in its user folder), then restore."""
+    from AccessControl.SecurityManagement import getSecurityManager
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import setSecurityManager
+
+    previous = getSecurityManager()
+    newSecurityManager(None, user)
+    try:
+        yield
+    finally:
+        setSecurityManager(previous)
+
+
+def create_users(site):
+    """``author`` (creates and submits) and ``reviewer`` (approves, rejects).
+
+    They have no e-mail address, so that the review notifications are skipped:
+    the benchmark measures the add-on, not a mail server.
+    """
+    from plone import api
+
+    users = {}
+    for user_id in ("author", "reviewer"):
+        if api.user.get(userid=user_id) is None:
+            api.user.create(
+                username=user_id, email=f"{user_id}@example.org", password=PASSWORD
+            )
+        member = api.user.get(userid=user_id)
+        member.setMemberProperties({"email": ""})
+        acl_users = site.acl_users
+        users[user_id] = acl_users.getUserById(user_id).__of__(acl_users)
+    return users
+
+
+def add_programme(site, title, users):
+    from plone import api
+
+    programme = api.content.create(container=site, type="nr_programme", title=title)
+    api.user.grant_roles(username="author", obj=programme, roles=["Editor"])
+    api.user.grant_roles(username="reviewer", obj=programme, roles=["NR Reviewer"])
+    programme.reindexObjectSecurity()
+    return programme
+
+
+def criteria_of(programme):
+    from plone import api
+
+    brains = api.content.find(
+        context=programme, portal_type="nr_criterion", sort_on="path"
+    )
+    return [brain.getObject() for brain in brains]
+
+
+# -- building the data ------------------------------------------------------------
+
+
+def weighted(rng, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def small_file(rng, name):
+    from plone.namedfile.file import NamedBlobFile
+
+    size = rng.randint(1024, 8 * 1024)
+    return NamedBlobFile(
+        data=b"%PDF-1.4\n" + rng.randbytes(size),
+        contentType="application/pdf",
+        filename=name,
+    )
+
+
+def evidence_fields(rng, index, today, audit_end):
+    """Title, content (link, or a small file one time in five) and dates."""
+    document_date = today - timedelta(days=rng.randint(30, 3 * 365))
+    fields = {
+        "title": f"Preuve {index:05d}",
+        "kind": rng.choice(KINDS),
+        "document_date": document_date,
+    }
+    if rng.random() < 0.2:
+        fields["file"] = small_file(rng, f"preuve-{index:05d}.pdf")
+    else:
+        fields["link"] = f"https://intranet.example.org/docs/{index:05d}"
+    draw = rng.random()
+    if draw < 0.10:  # expired: covers nothing any more
+        fields["valid_until"] = today - timedelta(days=rng.randint(1, 29))
+    elif draw < 0.13:  # expires before the end of the next audit
+        fields["valid_until"] = today + timedelta(days=rng.randint(0, 59))
+    elif draw < 0.40:
+        fields["valid_until"] = audit_end + timedelta(days=rng.randint(1, 3 * 365))
+    return fields
+
+
+def create_evidence(criterion, evidence_id, state, fields, users, workflow):
+    from plone.dexterity.utils import createContentInContainer
+
+    with acting_as(users["author"]):
+        evidence = createContentInContainer(
+            criterion, "nr_evidence", id=evidence_id, checkConstraints=False, **fields
+        )
+    for user_id, transition in PATHS[state]:
+        comment = "Insuffisant" if transition == "reject" else ""
+        with acting_as(users[user_id]):
+            workflow.doActionFor(evidence, transition, comment=comment)
+    return evidence
+
+
+def also_supports(criteria, criterion, rng):
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    other = rng.choice([c for c in criteria if c is not criterion])
+    return [RelationValue(getUtility(IIntIds).getId(other))]
+
+
+@contextmanager
+def no_initial_versions(site):
+    """Evidence is versioned (CMFEditions): skip the initial version of bulk-created
+    items, which nothing measured here reads and which would double the build time.
+    """
+    repository = site.portal_repository
+    policies = [
+        policy
+        for policy in ("at_edit_autoversion",)
+        if policy in repository.getPolicyMap().get("nr_evidence", ())
+    ]
+    for policy in policies:
+        repository.removePolicyFromContentType("nr_evidence", policy)
+    try:
+        yield
+    finally:
+        for policy in policies:
+            repository.addPolicyForContentType("nr_evidence", policy)
+
+
+def evidence_state(rng, index, criteria):
+    """Mostly approved; the last criterion has no approved or pending evidence (red)
+    and the one before only pending evidence (amber)."""
+    position = index % len(criteria)
+    if position == len(criteria) - 1:
+        return rng.choice(("draft", "rejected"))
+    if position == len(criteria) - 2:
+        return "pending"
+    return weighted(rng, STATES)
+
+
+def build_evidence(programme, criteria, count, users, audit_end, rng):
+    from plone import api
+
+    workflow = api.portal.get_tool("portal_workflow")
+    today = date.today()
+    states = {}
+    start = time.perf_counter()
+    for index in range(count):
+        criterion = criteria[index % len(criteria)]
+        state = evidence_state(rng, index, criteria)
+        fields = evidence_fields(rng, index, today, audit_end)
+        if rng.random() < 0.05:
+            fields["supported_criteria"] = also_supports(criteria, criterion, rng)
+        create_evidence(criterion, f"ev-{index:05d}", state, fields, users, workflow)
+        states[state] = states.get(state, 0) + 1
+        if (index + 1) % COMMIT_EVERY == 0 or index + 1 == count:
+            transaction.commit()
+            elapsed = time.perf_counter() - start
+            log(
+                f"  evidence {index + 1:>6}/{count}  {elapsed:7.1f} s  "
+                f"({(index + 1) / elapsed:.0f}/s)"
+            )
+    return states, time.perf_counter() - start
+
+
+def build_actions(programme, criteria, count, rng):
+    from plone import api
+    from plone.dexterity.utils import createContentInContainer
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    intids = getUtility(IIntIds)
+    workflow = api.portal.get_tool("portal_workflow")
+    plan = programme["action-plan"]
+    today = date.today()
+    start = time.perf_counter()
+    for index in range(count):
+        criterion = rng.choice(criteria)
+        action = createContentInContainer(
+            plan,
+            "nr_action",
+            id=f"action-{index:04d}",
+            checkConstraints=False,
+            title=f"Action {index:04d}",
+            criteria=[RelationValue(intids.getId(criterion))],
+            due_date=today + timedelta(days=rng.randint(-180, 365)),
+            priority=rng.choice(("high", "normal", "low")),
+            progress=rng.randint(0, 100),
+            responsible="author",
+        )
+        for transition in ACTION_PATHS[weighted(rng, ACTION_STATES)]:
+            workflow.doActionFor(action, transition)
+        if (index + 1) % COMMIT_EVERY == 0 or index + 1 == count:
+            transaction.commit()
+            elapsed = time.perf_counter() - start
+            log(f"  actions  {index + 1:>6}/{count}  {elapsed:7.1f} s")
+    return time.perf_counter() - start
+
+
+def add_audit(programme, today):
+    """An audit in preparation: its window end is the readiness date of reference."""
+    from plone import api
+
+    audit = api.content.create(
+        container=programme,
+        type="nr_audit",
+        id="audit-initial",
+        title="Audit initial de labellisation",
+        kind="initial",
+        audit_body="SGS",
+        window_start=today + timedelta(days=30),
+        window_end=today + timedelta(days=60),
+        auditors=[],
+    )
+    return audit.window_end
+
+
+def add_pack_files(programme, criteria, total_mb, users):
+    """Approved evidence with 5 MB files of random bytes, ``total_mb`` at least."""
+    from plone import api
+    from plone.namedfile.file import NamedBlobFile
+
+    workflow = api.portal.get_tool("portal_workflow")
+    count = max(1, math.ceil(total_mb / PACK_FILE_MB))
+    today = date.today()
+    start = time.perf_counter()
+    for index in range(count):
+        data = b"".join(os.urandom(MB) for _ in range(PACK_FILE_MB))
+        fields = {
+            "title": f"Rapport volumineux {index:03d}",
+            "kind": "report",
+            "document_date": today - timedelta(days=10),
+            "file": NamedBlobFile(
+                data=data,
+                contentType="application/pdf",
+                filename=f"rapport-{index:03d}.pdf",
+            ),
+        }
+        criterion = criteria[index % len(criteria)]
+        create_evidence(
+            criterion, f"big-{index:03d}", "approved", fields, users, workflow
+        )
+        del data, fields
+        if (index + 1) % 10 == 0 or index + 1 == count:
+            transaction.commit()
+            log(f"  pack files {index + 1:>4}/{count}")
+    return count, count * PACK_FILE_MB, time.perf_counter() - start
+
+
+# -- measuring --------------------------------------------------------------------
+
+
+def timed(function, repeat):
+    """Median, min and max seconds of ``repeat`` runs after a warm-up run."""
+    function()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), max(times)
+
+
+class QueryCounter:
+    """Counts catalog searches (outermost calls only: the tools call each other)."""
+
+    def __init__(self):
+        self.count = 0
+        self._local = threading.local()
+        self._patched = []
+
+    def __enter__(self):
+        from Products.CMFCore.CatalogTool import CatalogTool
+        from Products.ZCatalog.ZCatalog import ZCatalog
+
+        for cls, name in (
+            (ZCatalog, "searchResults"),
+            (ZCatalog, "__call__"),
+            (CatalogTool, "unrestrictedSearchResults"),
+        ):
+            original = cls.__dict__[name]
+            setattr(cls, name, self._wrap(original))
+            self._patched.append((cls, name, original))
+        return self
+
+    def __exit__(self, *exc):
+        for cls, name, original in reversed(self._patched):
+            setattr(cls, name, original)
+        self._patched.clear()
+
+    def _wrap(self, original):
+        counter = self
+
+        def counted(*args, **kw):
+            depth = getattr(counter._local, "depth", 0)
+            if depth == 0:
+                counter.count += 1
+            counter._local.depth = depth + 1
+            try:
+                return original(*args, **kw)
+            finally:
+                counter._local.depth = depth
+
+        return counted
+
+
+def rss_bytes():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class RSSSampler:
+    """The highest VmRSS seen, sampled every 10 ms in a background thread."""
+
+    def __init__(self, interval=0.01):
+        self.interval = interval
+        self.peak = self.start = rss_bytes()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_bytes())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_bytes())
+
+    @property
+    def growth(self):
+        return self.peak - self.start
+
+
+def layered_request(app, site):
+    """The in-process request, marked with the add-on's (and Plone's) browser layers."""
+    from plone.browserlayer.layer import mark_layer
+    from zope.traversing.interfaces import BeforeTraverseEvent
+
+    request = app.REQUEST
+    mark_layer(site, BeforeTraverseEvent(site, request))
+    return request
+
+
+def render_in_process(programme, request, name):
+    from zope.component import getMultiAdapter
+
+    view = getMultiAdapter((programme, request), name=name)
+    return view()
+
+
+def http_get(session, url, accept):
+    response = session.get(url, headers={"Accept": accept}, timeout=600)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: HTTP {response.status_code}")
+    return response
+
+
+def consume_pack(programme, request):
+    """Call @@nr-audit-pack and read its whole answer; the number of bytes."""
+    body = render_in_process(programme, request, "nr-audit-pack")
+    if isinstance(body, bytes | str):
+        return len(body)
+    size = 0
+    for chunk in body:
+        size += len(chunk)
+    return size
+
+
+def measure_pack(app, programme, request):
+    """Two runs from a cold ZODB cache: timed with RSS sampling, then tracemalloc."""
+    transaction.commit()
+    app._p_jar.cacheMinimize()
+    gc.collect()
+    with RSSSampler() as rss:
+        start = time.perf_counter()
+        size = consume_pack(programme, request)
+        seconds = time.perf_counter() - start
+    transaction.abort()
+    app._p_jar.cacheMinimize()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        traced_start = time.perf_counter()
+        traced_size = consume_pack(programme, request)
+        traced_seconds = time.perf_counter() - traced_start
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    transaction.abort()
+    return {
+        "bytes": size,
+        "seconds": seconds,
+        "rss_growth": rss.growth,
+        "traced_bytes": traced_size,
+        "traced_seconds": traced_seconds,
+        "traced_growth": peak - before,
+    }
+
+
+def raw_read(programme):
+    """Read every blob file of the pack from disk: (bytes, seconds)."""
+    from collective.nrlabel.audit.pack import pack_entries
+
+    paths = [e.blob_path for e in pack_entries(programme) if e.blob_path]
+    size = 0
+    start = time.perf_counter()
+    for path in paths:
+        with open(path, "rb") as source:
+            while chunk := source.read(MB):
+                size += len(chunk)
+    return size, time.perf_counter() - start, len(paths)
+
+
+def ms(seconds):
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def spread(figures):
+    median, low, high = figures
+    return f"median {ms(median)}  (min {low * 1000:.1f}, max {high * 1000:.1f})"
+
+
+# -- the run ----------------------------------------------------------------------
+
+
+def run(args, conf):
+    from collective.nrlabel.commands import as_manager
+    from collective.nrlabel.commands import zope_app
+
+    report = []
+    started = time.perf_counter()
+    with zope_app(conf) as app:
+        from collective.nrlabel.demo import ensure_admin
+        from collective.nrlabel.demo import ensure_site
+
+        ensure_admin(app, "admin")
+        transaction.commit()
+        with as_manager(app):
+            site, _created = ensure_site(app, "Plone", "fr")
+        transaction.commit()
+        log(f"Plone site created in {time.perf_counter() - started:.1f} s")
+        with as_manager(app, site):
+            report = measure_all(args, app, site)
+        gc.collect()  # finalisers that touch the database run while it is open
+    total = time.perf_counter() - started
+    log("")
+    log("\n".join(report))
+    log(f"total run time {total / 60:.1f} min")
+
+
+def measure_all(args, app, site):
+    from collective.nrlabel.audit import window
+    from collective.nrlabel.readiness import readiness
+    from plone import api
+
+    import requests
+
+    rng = random.Random(SEED)
+    users = create_users(site)
+    programme = add_programme(site, "Programme NR", users)
+    empty = add_programme(site, "Programme vide", users)
+    audit_end = add_audit(programme, window.today())
+    transaction.commit()
+    criteria = criteria_of(programme)
+    log(f"programme with {len(criteria)} criteria; building the data…")
+
+    with no_initial_versions(site):
+        states, evidence_seconds = build_evidence(
+            programme, criteria, args.evidence, users, audit_end, rng
+        )
+    action_seconds = build_actions(programme, criteria, args.actions, rng)
+    build = (
+        f"build: {args.evidence} evidence in {evidence_seconds:.1f} s "
+        f"({args.evidence / evidence_seconds:.0f}/s; "
+        + ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+        + f"), {args.actions} actions in {action_seconds:.1f} s"
+    )
+    log(build)
+
+    path = "/".join(programme.getPhysicalPath())
+    catalog = api.portal.get_tool("portal_catalog")
+    result = readiness(programme)
+    log(
+        f"readiness: {result.total.covered}/{result.total.applicable} covered, "
+        f"{result.pending_reviews} pending reviews, {result.overdue_actions} overdue "
+        f"actions, {len(result.expiring_evidence)} expiring evidence"
+    )
+
+    def baseline():
+        for brain in catalog.searchResults(
+            portal_type="nr_evidence", review_state=("approved", "pending"), path=path
+        ):
+            brain.nr_criteria  # noqa: B018
+            brain.nr_valid_until  # noqa: B018
+            brain.review_state  # noqa: B018
+
+    log("measuring readiness() and the baseline…")
+    figures = {
+        "readiness": timed(lambda: readiness(programme), args.repeat),
+        "baseline": timed(baseline, args.repeat),
+        "json": timed(lambda: json.dumps(readiness(programme).as_dict()), args.repeat),
+    }
+
+    server = None
+    session = requests.Session()
+    session.auth = ("admin", "admin")
+    request = layered_request(app, site)
+    try:
+        server = Server()
+        base = f"{server.url}{path}"
+        http_get(session, f"{base}/@nr-readiness", "application/json")
+        http_get(session, f"{base}/@@nr-dashboard", "text/html")
+        how = "HTTP"
+    except Exception as error:  # noqa: BLE001 - fall back to in-process
+        log(f"HTTP not available ({error}); measuring in-process")
+        if server is not None:
+            server.close()
+            server = None
+        how = "in-process"
+
+    def dashboard(target):
+        if server is not None:
+            url = f"{server.url}/{'/'.join(target.getPhysicalPath()[1:])}"
+            return http_get(session, f"{url}/@@nr-dashboard", "text/html").text
+        return render_in_process(target, request, "nr-dashboard")
+
+    log(f"measuring @nr-readiness and @@nr-dashboard ({how})…")
+    try:
+        if server is not None:
+            figures["rest"] = timed(
+                lambda: http_get(session, f"{base}/@nr-readiness", "application/json"),
+                args.repeat,
+            )
+        figures["dashboard"] = timed(lambda: dashboard(programme), args.repeat)
+        queries = {}
+        for name, target in (("empty", empty), ("big", programme)):
+            dashboard(target)  # warm
+            with QueryCounter() as counter:
+                dashboard(target)
+            queries[name] = counter.count
+        with QueryCounter() as counter:
+            readiness(programme)
+        queries["readiness"] = counter.count
+    finally:
+        if server is not None:
+            server.close()
+
+    log(f"adding ≥ {args.pack_mb} MB of approved files for the audit pack…")
+    with no_initial_versions(site):
+        files, file_mb, pack_build = add_pack_files(
+            programme, criteria[:-2], args.pack_mb, users
+        )
+    log(f"  {files} files, {file_mb} MB in {pack_build:.1f} s")
+    log("measuring @@nr-audit-pack…")
+    pack = measure_pack(app, programme, request)
+    raw_bytes, raw_seconds, raw_files = raw_read(programme)
+
+    count = len(result.criteria)
+    ratio = figures["readiness"][0] / figures["baseline"][0]
+    pack_mb = pack["bytes"] / MB
+    rest = spread(figures["rest"]) if "rest" in figures else "not measured"
+    return [
+        f"collective.nrlabel benchmark — {count} criteria, {args.evidence} evidence, "
+        f"{args.actions} actions",
+        f"({date.today().isoformat()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {args.repeat} runs per figure after a warm-up)",
+        build,
+        row("readiness()", spread(figures["readiness"])),
+        row("baseline catalog query", spread(figures["baseline"])),
+        row("  ratio readiness / baseline", f"{ratio:.2f}× (target ≤ 2×)"),
+        row("json.dumps(readiness().as_dict())", spread(figures["json"])),
+        row("@nr-readiness (HTTP)", rest),
+        row(f"@@nr-dashboard ({how})", spread(figures["dashboard"])),
+        f"catalog queries / dashboard: {queries['empty']} (empty programme) → "
+        f"{queries['big']} ({args.evidence} evidence); readiness() alone: "
+        f"{queries['readiness']}",
+        f"audit pack: {pack_mb:.1f} MB in {pack['seconds']:.1f} s "
+        f"({pack_mb / pack['seconds']:.0f} MB/s); raw read of its {raw_files} blob "
+        f"files ({raw_bytes / MB:.1f} MB) {raw_seconds:.2f} s "
+        f"({raw_bytes / MB / raw_seconds:.0f} MB/s)",
+        f"  peak memory growth {pack['traced_growth'] / MB:.1f} MB (tracemalloc) / "
+        f"{pack['rss_growth'] / MB:.1f} MB (RSS) (target < 100 MB); "
+        f"the tracemalloc run took {pack['traced_seconds']:.1f} s",
+    ]
+
+
+def row(label, text):
+    return f"{label:<34} {text}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Benchmark collective.nrlabel on one big programme."
+    )
+    parser.add_argument("--evidence", type=int, default=20000)
+    parser.add_argument("--actions", type=int, default=2000)
+    parser.add_argument("--pack-mb", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build the instance in DIR and keep it (default: a temp dir, deleted)",
+    )
+    args = parser.parse_args(argv)
+    if args.keep:
+        root = Path(args.keep).resolve()
+        if root.exists() and any(root.iterdir()):
+            parser.error(f"{root} is not empty")
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        root = Path(tempfile.mkdtemp(prefix="nrlabel-bench-"))
+    try:
+        run(args, write_instance(root))
+    finally:
+        close_database()
+        if args.keep:
+            log(f"instance kept in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+def close_database():
+    import Zope2
+
+    database = getattr(Zope2, "DB", None)
+    if database is not None:
+        database.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
