@@ -58,8 +58,12 @@ start: site ## Install, create the demo site on first run, and serve it on http:
 	@echo "Serving http://$(HOST):$(PORT)/$(SITE) — stop with Ctrl-C."
 	$(BIN)/runwsgi instance/etc/zope.ini
 
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: browser tests will be skipped"; fi
+
 .PHONY: test
-test: $(INSTALL_STAMP) ## Run the whole test suite
+test: $(INSTALL_STAMP) node_modules/axe-core/axe.min.js ## Run the whole test suite (browser tests need Debian's chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint

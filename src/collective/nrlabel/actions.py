@@ -38,6 +38,19 @@ def create_action_from_finding(finding):
     return action
 
 
+def plan_action(criterion, title, **fields):
+    """A planned action on ``criterion`` (origin: self-assessment)."""
+    intids = getUtility(IIntIds)
+    return api.content.create(
+        container=action_plan(programme_of(criterion)),
+        type="nr_action",
+        title=title,
+        criteria=[RelationValue(intids.getId(criterion))],
+        origin=fields.pop("origin", "self_assessment"),
+        **fields,
+    )
+
+
 def actions_from(finding):
     return api.content.find(portal_type="nr_action", nr_finding=finding.UID())
 

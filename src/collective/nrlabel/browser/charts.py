@@ -42,7 +42,7 @@ def bar_chart(chart_id, title, rows, maximum=100, unit="%"):
 
 def radar_chart(chart_id, title, axes, maximum=1000):
     """A polygon per theme score; ``axes`` are (label, value or None)."""
-    size, radius = 420, 150
+    size, radius = 560, 150
     centre = size / 2
     count = max(len(axes), 3)
 
@@ -70,7 +70,7 @@ def radar_chart(chart_id, title, axes, maximum=1000):
         x, y = point(index, 1.18)
         parts.append(
             f'<text x="{x:.1f}" y="{y:.1f}" font-size="11" text-anchor="middle">'
-            f"{escape(_short(label, 28))}</text>"
+            f"{escape(_short(label, 30))}</text>"
         )
     shape = " ".join(
         f"{x:.1f},{y:.1f}"

@@ -38,13 +38,17 @@ def term_title(vocabulary, value):
 
 
 def workflow_transitions(obj):
+    from plone.protect.authenticator import createToken
+
     workflow = api.portal.get_tool("portal_workflow")
     url = obj.absolute_url()
+    token = createToken()
     return [
         {
             "id": t["id"],
             "title": _(t["title"]),
-            "url": f"{url}/content_status_modify?workflow_action={t['id']}",
+            "url": f"{url}/content_status_modify?workflow_action={t['id']}"
+            f"&_authenticator={token}",
         }
         for t in workflow.getTransitionsFor(obj)
     ]
@@ -297,3 +301,36 @@ class SendRemindersView(BrowserView):
 
     def pending(self):
         return collect_reminders()
+
+
+class PlanActionView(BrowserView):
+    """POST on a criterion: plan an action for it (title, due date, responsible)."""
+
+    def __call__(self):
+        from collective.nrlabel.actions import plan_action
+
+        PostOnly(self.request)
+        CheckAuthenticator(self.request)
+        programme = programme_of(self.context)
+        plan = action_plan(programme)
+        if not api.user.has_permission("collective.nrlabel: Add Action", obj=plan):
+            from zExceptions import Unauthorized
+
+            raise Unauthorized("collective.nrlabel: Add Action")
+        form = self.request.form
+        title = (form.get("title") or "").strip()
+        if not title:
+            api.portal.show_message(
+                _("error_action_title", default="Give the action a title."),
+                request=self.request,
+                type="error",
+            )
+            return self.request.response.redirect(self.context.absolute_url())
+        due = date.fromisoformat(form["due_date"]) if form.get("due_date") else None
+        action = plan_action(
+            self.context, title, due_date=due, priority=form.get("priority") or "normal"
+        )
+        api.portal.show_message(
+            _("message_action_planned", default="Action planned."), request=self.request
+        )
+        return self.request.response.redirect(action.absolute_url())

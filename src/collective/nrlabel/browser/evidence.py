@@ -154,6 +154,14 @@ class CriterionView(BrowserView):
     def can_assess(self):
         return api.user.has_permission("Modify portal content", obj=self.context)
 
+    def can_plan_action(self):
+        from collective.nrlabel.actions import action_plan
+
+        programme = programme_of(self.context)
+        return programme is not None and api.user.has_permission(
+            "collective.nrlabel: Add Action", obj=action_plan(programme)
+        )
+
 
 class EvidenceView(BrowserView):
     @cached_property
@@ -278,3 +286,12 @@ class MyEvidenceView(BrowserView):
 
     def programme(self):
         return programme_of(self.context)
+
+    def owned_criteria(self):
+        """Criteria the current user owns (catalog: nr_owner)."""
+        return api.content.find(
+            context=self.context,
+            portal_type="nr_criterion",
+            nr_owner=api.user.get_current().getId(),
+            sort_on="path",
+        )

@@ -3,6 +3,7 @@
 from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
 from collective.nrlabel import _
+from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
@@ -57,7 +58,9 @@ class IAudit(model.Schema):
         ),
         required=True,
     )
-    directives.widget("auditors", vocabulary="plone.app.vocabularies.Users")
+    directives.widget(
+        "auditors", AjaxSelectFieldWidget, vocabulary="plone.app.vocabularies.Users"
+    )
     auditors = schema.List(
         title=_("label_auditors", default="Auditors"),
         value_type=schema.Choice(vocabulary="plone.app.vocabularies.Users"),
