@@ -69,6 +69,11 @@ class ProgrammeView(BrowserView):
             "collective.nrlabel: View dashboard", obj=self.context
         )
 
+    def can_download_pack(self):
+        return api.user.has_permission(
+            "collective.nrlabel: Download audit pack", obj=self.context
+        )
+
     def can_add_audit(self):
         return api.user.has_permission(
             "collective.nrlabel: Add Audit", obj=self.context
