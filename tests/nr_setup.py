@@ -1,5 +1,6 @@
 """Build a programme with one user per person of DESIGN.md §1, and evidence in any state."""
 
+from collective.nrlabel.programme_tree import criterion_by_code
 from datetime import date
 from plone import api
 from plone.namedfile.file import NamedBlobFile
@@ -93,11 +94,7 @@ def evidence_in_state(criterion, state, **fields):
 
 
 def criterion_at(programme, code):
-    parts = code.split(".")
-    item = programme
-    for depth in range(1, len(parts) + 1):
-        item = item[".".join(parts[:depth])]
-    return item
+    return criterion_by_code(programme, code)
 
 
 def assess(programme, code, maturity=None, applicable=True, justification=None):

@@ -1,5 +1,6 @@
 """The demo site of ``make start``: a French Classic-UI site, users and a programme."""
 
+from collective.nrlabel.programme_tree import criterion_by_code
 from datetime import date
 from plone import api
 
@@ -92,21 +93,13 @@ def ensure_demo(site):
     return [("admin", "(ADMIN_PASSWORD or admin)", "Manager")] + rows
 
 
-def _criterion(programme, code):
-    parts = code.split(".")
-    item = programme
-    for depth in range(1, len(parts) + 1):
-        item = item[".".join(parts[:depth])]
-    return item
-
-
 def _demo_evidence(programme):
     """A little evidence in each state, created and reviewed by the demo users."""
     from plone.namedfile.file import NamedBlobFile
 
     workflow = api.portal.get_tool("portal_workflow")
     for code, title, author, state, fields in DEMO_EVIDENCE:
-        criterion = _criterion(programme, code)
+        criterion = criterion_by_code(programme, code)
         with api.env.adopt_user(username=author):
             evidence = api.content.create(
                 container=criterion,
@@ -148,11 +141,11 @@ def _demo_cycle(programme):
 
     programme.training_date = date(2026, 2, 10)
     for code, maturity in DEMO_MATURITY.items():
-        criterion = _criterion(programme, code)
+        criterion = criterion_by_code(programme, code)
         criterion.maturity = maturity
         criterion.owner = "editor"
         criterion.reindexObject()
-    not_applicable = _criterion(programme, "1.3.4")
+    not_applicable = criterion_by_code(programme, "1.3.4")
     not_applicable.applicability = "not_applicable"
     not_applicable.justification = "Nous ne sommes pas une ESN."
     not_applicable.reindexObject()
@@ -164,7 +157,9 @@ def _demo_cycle(programme):
             type="nr_action",
             id="former-les-equipes",
             title="Former les équipes aux écogestes",
-            criteria=[RelationValue(intids.getId(_criterion(programme, "2.1.1")))],
+            criteria=[
+                RelationValue(intids.getId(criterion_by_code(programme, "2.1.1")))
+            ],
             responsible="editor",
             due_date=date(2026, 3, 31),
             priority="high",

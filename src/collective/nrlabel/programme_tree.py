@@ -61,3 +61,12 @@ def count_by_type(nodes):
         counts[node.portal_type] += 1
         stack.extend(node.children)
     return counts
+
+
+def criterion_by_code(programme, code):
+    """The theme, principle or criterion of ``programme`` with this code (ids are codes)."""
+    parts = code.split(".")
+    item = programme
+    for depth in range(1, len(parts) + 1):
+        item = item[".".join(parts[:depth])]
+    return item
