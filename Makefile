@@ -68,14 +68,14 @@ test: $(INSTALL_STAMP) node_modules/axe-core/axe.min.js ## Run the whole test su
 
 .PHONY: lint
 lint: $(INSTALL_STAMP) ## Check Python (ruff) and XML/ZCML (zpretty)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/zpretty --check $(XML_FILES)
 
 .PHONY: format
 format: $(INSTALL_STAMP) ## Format Python and XML/ZCML in place
-	$(BIN)/ruff check --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 	$(BIN)/zpretty -i $(XML_FILES)
 
 .PHONY: i18n
