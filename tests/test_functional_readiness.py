@@ -203,6 +203,30 @@ def test_pack_names_are_unique(programme):
     ]
 
 
+def test_pack_puts_the_evidence_back_to_sleep(programme):
+    """Memory stays bounded by one criterion: read evidence does not stay awake."""
+    from collective.nrlabel.audit.pack import pack_entries
+
+    programme._p_jar.cacheMinimize()
+    with api.env.adopt_user(username="lead"):
+        entries = pack_entries(programme)
+    assert [e.title for e in entries] == [
+        "Charte",
+        "Organigramme",
+        "Note DPO",
+        "Registre RGPD",
+        "Plan de formation 2025",
+    ]
+    approved = [
+        brain._unrestrictedGetObject()
+        for brain in api.content.find(
+            context=programme, portal_type="nr_evidence", review_state="approved"
+        )
+    ]
+    assert len(approved) == 5
+    assert {evidence._p_status for evidence in approved} == {"ghost"}
+
+
 @pytest.mark.parametrize(
     "user, dashboard, pack",
     [

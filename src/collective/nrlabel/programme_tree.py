@@ -20,6 +20,7 @@ class TreeNode:
     url: str
     portal_type: str
     children: list = field(default_factory=list)
+    path: str = ""
 
 
 def referential_tree(container):
@@ -45,6 +46,7 @@ def referential_tree(container):
                 url=brain.getURL(),
                 portal_type=brain.portal_type,
                 children=build(path),
+                path=path,
             )
             for path, brain in by_parent.get(parent_path, [])
         ]
