@@ -74,35 +74,35 @@ def _unique(name, taken):
 def pack_entries(programme):
     """What goes into the pack: approved evidence the current user may see.
 
-    Read one criterion at a time, each evidence item put back to sleep once read,
-    so that the memory held stays bounded by the largest criterion rather than
-    growing with the whole programme (20,000 items woken up and kept in the ZODB
-    cache until the end of the request would take hundreds of megabytes).
+    Read from the content itself, one criterion at a time, each item put back to
+    sleep once read: what stays in memory is the table of contents (about a
+    kilobyte per item), not 20,000 woken-up items kept in the ZODB cache until the
+    end of the request, nor the catalog records that listing them would load.
     """
     entries = []
     for folder, criterion_code, path in _criterion_folders(programme):
         criterion = api.content.get(path=path)
-        brains = api.content.find(
-            path={"query": path, "depth": 1},
-            portal_type="nr_evidence",
-            review_state="approved",
-        )
         taken = set()
         in_folder = []
         # Id order decides which of two same-named files gets the " (2)".
-        for evidence_id in sorted(brain.getId for brain in brains):
-            # Taken from the criterion at hand: brain.getObject() would traverse
-            # the whole path again for each item (half of the time spent here).
+        for evidence_id in sorted(criterion.objectIds()):
             evidence = criterion.get(evidence_id)
-            if evidence is None or not api.user.has_permission("View", obj=evidence):
-                continue
-            entry, name = _entry(evidence, folder, criterion_code)
-            entry.name = _unique(safe_component(name), taken)
-            in_folder.append(entry)
-            _put_back_to_sleep(evidence)
-        del brains
+            if _goes_in_pack(evidence):
+                entry, name = _entry(evidence, folder, criterion_code)
+                entry.name = _unique(safe_component(name), taken)
+                in_folder.append(entry)
+            if evidence is not None:
+                _put_back_to_sleep(evidence)
         entries.extend(sorted(in_folder, key=lambda e: e.name))
     return entries
+
+
+def _goes_in_pack(item):
+    return (
+        getattr(item, "portal_type", None) == "nr_evidence"
+        and api.content.get_state(item) == "approved"
+        and api.user.has_permission("View", obj=item)
+    )
 
 
 def _criterion_folders(programme):
