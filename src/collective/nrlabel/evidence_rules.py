@@ -75,13 +75,15 @@ def submitter(evidence):
 
 def approval(evidence):
     """(approver id, approval DateTime) of the approval in force, or (None, None)."""
-    if _review_state(evidence) != "approved":
+    if review_state(evidence) != "approved":
         return None, None
     entry = last_action(evidence, "approve")
     return (entry["actor"], entry["time"]) if entry else (None, None)
 
 
-def _review_state(evidence):
+def review_state(evidence):
+    """The evidence workflow state, read from the history (no workflow tool look-up:
+    the audit pack asks it of thousands of items)."""
     history = getattr(evidence, "workflow_history", {}).get(EVIDENCE_WORKFLOW, ())
     return history[-1].get("review_state") if history else None
 

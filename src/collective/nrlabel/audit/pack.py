@@ -8,6 +8,7 @@ and reading it does not depend on the database connection of the request.
 """
 
 from collective.nrlabel.evidence_rules import approval
+from collective.nrlabel.evidence_rules import review_state
 from collective.nrlabel.evidence_rules import safe_filename
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.scoring import code_sort_key
@@ -100,7 +101,7 @@ def pack_entries(programme):
 def _goes_in_pack(item):
     return (
         getattr(item, "portal_type", None) == "nr_evidence"
-        and api.content.get_state(item) == "approved"
+        and review_state(item) == "approved"
         and api.user.has_permission("View", obj=item)
     )
 
