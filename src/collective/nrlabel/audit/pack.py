@@ -87,13 +87,12 @@ def pack_entries(programme):
         in_folder = []
         # Id order decides which of two same-named files gets the " (2)".
         for evidence_id in sorted(criterion.objectIds()):
-            evidence = criterion.get(evidence_id)
+            evidence = criterion[evidence_id]
             if _goes_in_pack(evidence):
                 entry, name = _entry(evidence, folder, criterion_code)
                 entry.name = _unique(safe_component(name), taken)
                 in_folder.append(entry)
-            if evidence is not None:
-                _put_back_to_sleep(evidence)
+            _put_back_to_sleep(evidence)
         entries.extend(sorted(in_folder, key=lambda e: e.name))
     return entries
 
@@ -108,16 +107,16 @@ def _goes_in_pack(item):
 
 def _criterion_folders(programme):
     """(folder parts, criterion code, criterion path) of each criterion, in code order."""
-    folders = []
-    stack = [((), node) for node in referential_tree(programme)]
-    while stack:
-        parents, node = stack.pop()
-        parts = parents + (safe_component(f"{node.code} {node.title}"),)
-        if node.portal_type == "nr_criterion":
-            folders.append((parts, node.code, node.path))
-        stack.extend((parts, child) for child in node.children)
-    folders.sort(key=lambda f: [code_sort_key(p.split(" ", 1)[0]) for p in f[0]])
-    return folders
+
+    def walk(nodes, parts, key):
+        for node in nodes:
+            node_parts = parts + (safe_component(f"{node.code} {node.title}"),)
+            node_key = key + (code_sort_key(node.code),)
+            if node.portal_type == "nr_criterion":
+                yield node_key, node_parts, node.code, node.path
+            yield from walk(node.children, node_parts, node_key)
+
+    return [folder[1:] for folder in sorted(walk(referential_tree(programme), (), ()))]
 
 
 def _entry(evidence, folder, criterion_code):
