@@ -11,10 +11,10 @@ PASSWORD = "secret-password-1"
 # user id → local role on the programme ("author" is the intranet editor who owns
 # the evidence under test; the others are who the permission matrix is about).
 USERS = {
-    "author": "Editor",
-    "reader": "Reader",
-    "contributor": "Contributor",
-    "editor": "Editor",
+    "author": "NR Editor",
+    "reader": "NR Reader",
+    "contributor": "NR Contributor",
+    "editor": "NR Editor",
     "reviewer": "NR Reviewer",
     "reviewer2": "NR Reviewer",
     "lead": "NR Lead",

@@ -5,9 +5,9 @@ The same table is published in docs/permissions.md (a test keeps both equal).
 
 ROLES = (
     "Anonymous",
-    "Reader",
-    "Contributor",
-    "Editor",
+    "NR Reader",
+    "NR Contributor",
+    "NR Editor",
     "NR Reviewer",
     "NR Lead",
     "NR Auditor",
@@ -31,8 +31,8 @@ TRANSITIONS_FROM = {
     "rejected": ("revise",),
 }
 
-_AUTHORS = {"Contributor", "Editor", "NR Lead", "Manager"}
-_WRITERS = {"Editor", "NR Lead", "Manager"}
+_AUTHORS = {"NR Contributor", "NR Editor", "NR Lead", "Manager"}
+_WRITERS = {"NR Editor", "NR Lead", "Manager"}
 _VIEW = {
     "draft": _AUTHORS,
     "pending": _AUTHORS | {"NR Reviewer"},

@@ -23,9 +23,9 @@ import transaction
 
 USER_OF_ROLE = {
     "Anonymous": None,
-    "Reader": "reader",
-    "Contributor": "contributor",
-    "Editor": "editor",
+    "NR Reader": "reader",
+    "NR Contributor": "contributor",
+    "NR Editor": "editor",
     "NR Reviewer": "reviewer2",
     "NR Lead": "lead",
     "NR Auditor": "auditor",

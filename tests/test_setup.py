@@ -36,7 +36,7 @@ class TestInstall:
         assert IBrowserLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1003",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1004",)
 
     @pytest.mark.parametrize("portal_type", TYPES)
     def test_types(self, portal, portal_type):
@@ -49,7 +49,17 @@ class TestInstall:
         assert types.nr_theme.allowed_content_types == ("nr_principle", "nr_criterion")
         assert types.nr_programme.allowed_content_types == ("nr_theme", "nr_audit")
 
-    @pytest.mark.parametrize("role", ["NR Lead", "NR Reviewer", "NR Auditor"])
+    @pytest.mark.parametrize(
+        "role",
+        [
+            "NR Lead",
+            "NR Reviewer",
+            "NR Auditor",
+            "NR Editor",
+            "NR Contributor",
+            "NR Reader",
+        ],
+    )
     def test_roles(self, portal, role):
         assert role in portal.validRoles()
 
@@ -88,7 +98,7 @@ class TestUpgrades:
 
         setup_tool.upgradeProfile(PROFILE)
 
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1003",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1004",)
         assert "nr_evidence" in portal.portal_types.objectIds()
         assert "nr_criteria" in catalog.indexes()
         workflow = api.portal.get_tool("portal_workflow")

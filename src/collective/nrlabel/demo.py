@@ -11,10 +11,10 @@ DEMO_PROGRAMME_ID = "label-nr"
 DEMO_USERS = (
     ("lead", "Léa Martin", "NR Lead", "NR lead: runs the programme"),
     ("reviewer", "Rémi Bernard", "NR Reviewer", "internal reviewer"),
-    ("editor", "Emma Petit", "Editor", "intranet editor"),
-    ("contributor", "Camille Durand", "Contributor", "intranet contributor"),
+    ("editor", "Emma Petit", "NR Editor", "intranet editor"),
+    ("contributor", "Camille Durand", "NR Contributor", "intranet contributor"),
     ("auditor", "Anne Lefèvre", None, "external auditor (listed on the demo audit)"),
-    ("colleague", "Claude Moreau", "Reader", "colleague (reads the programme)"),
+    ("colleague", "Claude Moreau", "NR Reader", "colleague (reads the programme)"),
 )
 
 

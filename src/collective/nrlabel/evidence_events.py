@@ -1,10 +1,12 @@
 """Event handlers that keep evidence consistent: file names, rejection reasons,
-self-approval by a Manager recorded in the history, catalog up to date.
+who changed the content (co-authors), administrator overrides recorded in the history, catalog up to date.
 """
 
 from collective.nrlabel import _
 from collective.nrlabel.evidence_rules import EVIDENCE_WORKFLOW
+from collective.nrlabel.evidence_rules import is_override
 from collective.nrlabel.evidence_rules import is_own_evidence
+from collective.nrlabel.evidence_rules import record_author
 from collective.nrlabel.evidence_rules import safe_filename
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -37,20 +39,32 @@ def require_rejection_reason(evidence, event):
         )
 
 
+def record_content_author(evidence, event):
+    """Whoever changes the evidence's content becomes one of its authors, and so may
+    not review it (segregation of duties)."""
+    user = api.user.get_current()
+    if user is not None and not api.user.is_anonymous():
+        record_author(evidence, user.getId())
+
+
 def record_manager_self_review(evidence, event):
-    """When a Manager reviews evidence they created or submitted, say so in the history."""
+    """When an administrator reviews evidence they authored, or reviews with no NR
+    role at all, say so in the history: an auditor sees it was an override."""
     if event.transition is None or event.transition.id not in REVIEW_TRANSITIONS:
         return
     history = evidence.workflow_history.get(EVIDENCE_WORKFLOW)
     if not history:
         return
     entry = history[-1]
-    if not is_own_evidence(evidence, entry.get("actor")):
+    user = api.user.get(userid=entry.get("actor"))
+    own = is_own_evidence(evidence, entry.get("actor"))
+    if not own and (user is None or not is_override(evidence, user)):
         return
     note = api.portal.translate(
         _(
-            "history_manager_self_review",
-            default="Reviewed by a Manager who created or submitted this evidence.",
+            "history_admin_override",
+            default="Administrator override: reviewed by a Manager or Site "
+            "Administrator who authored this evidence or has no NR role on it.",
         )
     )
     entry = dict(

@@ -32,6 +32,20 @@ def check_upload(value):
         raise UploadRefused(
             _("error_empty_file", default="The file is empty; choose another file.")
         )
+    extension = file_extension(getattr(value, "filename", None))
+    allowed = allowed_extensions()
+    if extension not in allowed:
+        raise UploadRefused(
+            _(
+                "error_file_type",
+                default="Files of type '${extension}' are not accepted as evidence. "
+                "Accepted types: ${allowed}.",
+                mapping={
+                    "extension": extension or "?",
+                    "allowed": ", ".join(sorted(allowed)),
+                },
+            )
+        )
     limit = get_setting("max_upload_mb")
     if size > limit * MEGABYTE:
         raise UploadRefused(
@@ -42,6 +56,62 @@ def check_upload(value):
             )
         )
     return True
+
+
+# Links are shown to reviewers, the NR lead and auditors: only schemes that cannot
+# run code in their browser (javascript:, data:, vbscript: can).
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+class LinkRefused(ValidationError):
+    """An evidence link whose scheme is not allowed."""
+
+    def doc(self):
+        return self.args[0] if self.args else super().doc()
+
+
+def is_safe_link(url):
+    """Whether ``url`` may be stored and rendered as a live link.
+
+    The scheme is read as browsers read it: leading spaces and control characters
+    dropped, case ignored, so that " JaVa\tscript:" does not slip through.
+    """
+    if not url or not isinstance(url, str):
+        return False
+    cleaned = "".join(c for c in url if c > " ").lower()
+    scheme, sep, rest = cleaned.partition(":")
+    if not sep or scheme not in LINK_SCHEMES:
+        return False
+    if scheme == "mailto":
+        return "@" in rest
+    return rest.startswith("//") and len(rest) > 2
+
+
+def check_link(value):
+    """Field constraint of the evidence link: http, https or mailto only."""
+    if value in (None, ""):
+        return True
+    if not is_safe_link(value):
+        raise LinkRefused(
+            _(
+                "error_link_scheme",
+                default="Only web (http://, https://) and e-mail (mailto:) addresses "
+                "are accepted as links.",
+            )
+        )
+    return True
+
+
+def file_extension(filename):
+    """The lower-case extension of ``filename`` without the dot ("" if none)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = name.rpartition(".")
+    return extension.strip().lower() if dot and stem else ""
+
+
+def allowed_extensions():
+    """The file types accepted as evidence (control panel), lower case, no dots."""
+    return {e.strip().lstrip(".").lower() for e in get_setting("allowed_extensions")}
 
 
 def safe_filename(filename):
@@ -88,22 +158,51 @@ def review_state(evidence):
     return history[-1].get("review_state") if history else None
 
 
+# Site-wide roles that may override segregation of duties; the history says so.
+OVERRIDE_ROLES = ("Manager", "Site Administrator")
+
+
+def authors(evidence):
+    """Everyone who shaped ``evidence``: its creators, whoever changed its content
+    (recorded by an event handler), and its submitter.
+
+    A lead who edits an editor's draft becomes one of its authors, so cannot then
+    approve it: segregation of duties is about the content, not who clicked "add".
+    """
+    ids = set(evidence.listCreators()) | set(getattr(evidence, "nr_modifiers", ()))
+    ids.add(submitter(evidence))
+    ids.discard(None)
+    return ids
+
+
+def record_author(evidence, user_id):
+    """Remember that ``user_id`` changed the content of ``evidence``."""
+    if user_id and user_id not in getattr(evidence, "nr_modifiers", ()):
+        evidence.nr_modifiers = (*getattr(evidence, "nr_modifiers", ()), user_id)
+
+
 def is_own_evidence(evidence, user_id):
-    """Whether ``user_id`` created or submitted ``evidence`` (segregation of duties)."""
-    return user_id in (evidence.Creator(), submitter(evidence))
+    """Whether ``user_id`` is one of the authors of ``evidence`` (segregation of duties)."""
+    return user_id in authors(evidence)
+
+
+def is_override(evidence, user):
+    """Whether ``user`` reviews ``evidence`` only through an administrator's role."""
+    roles = set(user.getRolesInContext(evidence))
+    return bool(roles & set(OVERRIDE_ROLES)) and not roles & {"NR Reviewer", "NR Lead"}
 
 
 def may_review(evidence, user):
     """Whether ``user`` may approve or reject ``evidence``.
 
-    Nobody reviews evidence they created or submitted, an NR lead included; a
-    Manager may (the workflow history then records it).
+    Nobody reviews evidence they authored, an NR lead included; a Manager or Site
+    Administrator may (the workflow history then records it as an override).
     """
     if user is None:
         return False
     if not is_own_evidence(evidence, user.getId()):
         return True
-    return "Manager" in user.getRolesInContext(evidence)
+    return bool(set(user.getRolesInContext(evidence)) & set(OVERRIDE_ROLES))
 
 
 def supported_criteria_uids(evidence):
@@ -160,7 +259,7 @@ def transition_refusal(evidence, transition_id):
             _(
                 "refusal_wrong_state",
                 default="Evidence that is ${state} cannot be given '${transition}'.",
-                mapping={"state": state.title, "transition": transition.title},
+                mapping={"state": _(state.title), "transition": _(transition.title)},
             ),
         )
     user = api.user.get_current()
@@ -171,11 +270,15 @@ def transition_refusal(evidence, transition_id):
             "forbidden",
             _(
                 "refusal_own_evidence",
-                default="You created or submitted this evidence: another reviewer must "
-                "review it.",
+                default="You created, changed or submitted this evidence: another "
+                "reviewer must review it.",
             ),
         )
-    if transition_id == "reopen" and frozen_by_audit(evidence):
+    if (
+        transition_id == "reopen"
+        and api.user.has_permission("collective.nrlabel: Reopen evidence", obj=evidence)
+        and frozen_by_audit(evidence)
+    ):
         return Refusal(
             "forbidden",
             _(
@@ -191,7 +294,7 @@ def transition_refusal(evidence, transition_id):
             default="${user} may not '${transition}' this evidence.",
             mapping={
                 "user": user.getId() if user else "",
-                "transition": transition.title,
+                "transition": _(transition.title),
             },
         ),
     )

@@ -29,6 +29,90 @@ class INRLabelSettings(Interface):
         required=True,
     )
 
+    allowed_extensions = schema.List(
+        title=_(
+            "label_allowed_extensions",
+            default="File types accepted as evidence (extensions)",
+        ),
+        description=_(
+            "help_allowed_extensions",
+            default="One extension per line, without the dot. Files of other types "
+            "are refused with a message naming the accepted ones.",
+        ),
+        value_type=schema.ASCIILine(),
+        default=[
+            "pdf",
+            "odt",
+            "ods",
+            "odp",
+            "doc",
+            "docx",
+            "xls",
+            "xlsx",
+            "ppt",
+            "pptx",
+            "rtf",
+            "txt",
+            "md",
+            "csv",
+            "html",
+            "xml",
+            "json",
+            "png",
+            "jpg",
+            "jpeg",
+            "gif",
+            "webp",
+            "svg",
+            "zip",
+            "7z",
+            "gz",
+            "tar",
+            "eml",
+            "msg",
+        ],
+        min_length=1,
+        required=True,
+    )
+
+    import_max_mb = schema.Int(
+        title=_(
+            "label_import_max_mb",
+            default="Maximum size of a referential file to import (MB)",
+        ),
+        default=5,
+        min=1,
+        max=100,
+        required=True,
+    )
+
+    import_max_rows = schema.Int(
+        title=_(
+            "label_import_max_rows",
+            default="Maximum number of rows or items in a referential file",
+        ),
+        description=_(
+            "help_import_max_rows",
+            default="Themes, principles and criteria together. The Label NR has 66; "
+            "the largest known referentials have a few hundred.",
+        ),
+        default=5000,
+        min=10,
+        max=100000,
+        required=True,
+    )
+
+    import_max_depth = schema.Int(
+        title=_(
+            "label_import_max_depth",
+            default="Maximum nesting depth of a referential file",
+        ),
+        default=20,
+        min=5,
+        max=100,
+        required=True,
+    )
+
     maturity_levels = schema.List(
         title=_("label_maturity_levels", default="Maturity scale"),
         description=_(

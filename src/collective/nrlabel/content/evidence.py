@@ -5,6 +5,7 @@ from AccessControl import getSecurityManager
 from AccessControl.class_init import InitializeClass
 from collective.nrlabel import _
 from collective.nrlabel.audit.freeze import frozen_by_audit
+from collective.nrlabel.evidence_rules import check_link
 from collective.nrlabel.evidence_rules import check_upload
 from collective.nrlabel.evidence_rules import may_review
 from plone.app.textfield import RichText
@@ -79,9 +80,11 @@ class IEvidence(model.Schema):
         title=_("label_evidence_link", default="Link"),
         description=_(
             "help_evidence_link",
-            default="The address of a page or document kept elsewhere.",
+            default="The address (http:// or https://) of a page or document kept "
+            "elsewhere.",
         ),
         required=False,
+        constraint=check_link,
     )
 
     note = RichText(

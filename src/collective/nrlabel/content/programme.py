@@ -79,6 +79,18 @@ class IProgramme(model.Schema):
 class Programme(Container):
     """An NR programme."""
 
+    # Programmes are private to the people given a role on their own Sharing tab:
+    # local roles given higher up (the site root shared with every logged-in user,
+    # a parent folder) never reach them. A property with a no-op setter, so that
+    # nobody, an NR lead included, can switch inheritance back on from Sharing.
+    @property
+    def __ac_local_roles_block__(self):
+        return True
+
+    @__ac_local_roles_block__.setter
+    def __ac_local_roles_block__(self, value):
+        pass
+
     referential_version = None
     training_date = None
     training_notes = None
