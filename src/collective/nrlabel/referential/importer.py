@@ -3,6 +3,7 @@
 Shared by the import form and the ``nrlabel import-referential`` command.
 """
 
+from collective.nrlabel.referential.readers import Limits
 from collective.nrlabel.referential.readers import read_referential
 from collective.nrlabel.referential.registry import register_referential
 from plone import api
@@ -14,9 +15,16 @@ def import_referential(
     """Read, validate and register a referential; return it.
 
     Raises ``ReferentialError`` (listing every problem) before anything is stored.
+    The file's size, rows and depth are bounded by the site's Label NR settings.
     """
     referential = read_referential(
-        data, filename, id=id, version=version, title=title, language=language
+        data,
+        filename,
+        id=id,
+        version=version,
+        title=title,
+        language=language,
+        limits=Limits.from_settings(),
     )
     return register_referential(referential, replace=replace)
 

@@ -1,7 +1,11 @@
 """The shape of a referential and the rules every valid one obeys."""
 
+from collective.nrlabel import _
 from dataclasses import dataclass
 from dataclasses import field
+from zope.i18n import interpolate
+from zope.i18n import translate
+from zope.i18nmessageid import Message
 
 import re
 
@@ -23,19 +27,65 @@ LANGUAGES = ("fr", "en")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_CODE_LENGTH = 40
+# A file with thousands of mistakes would make a page nobody reads (and megabytes
+# of HTML): the first ones are listed, then how many more there are.
+MAX_LISTED_PROBLEMS = 100
+
+# Level names as messages, for problems that name a level.
+LEVEL_TITLES = {
+    THEME: _("import_level_theme", default="theme"),
+    PRINCIPLE: _("import_level_principle", default="principle"),
+    CRITERION: _("import_level_criterion", default="criterion"),
+}
+
+
+def level_title(level):
+    return LEVEL_TITLES.get(level, level)
+
+
+def english(message):
+    """``message`` in English, its nested messages too, without any translation
+    machinery (readers and tests run without a site)."""
+    if not isinstance(message, Message):
+        return message
+    mapping = {key: english(value) for key, value in (message.mapping or {}).items()}
+    return interpolate(message.default or str(message), mapping)
 
 
 class ReferentialError(ValueError):
     """A referential file or structure that cannot be used; nothing was imported.
 
-    ``problems`` lists every problem found, each naming the row or code it is about.
+    ``messages`` lists the problems found as i18n messages, each naming the row or
+    code it is about, translated where they are shown; only the first
+    ``MAX_LISTED_PROBLEMS`` are kept, then a line saying how many more there are.
+    ``count`` is the number of problems found, ``problems`` the listed ones in
+    English (for logs and tests).
     """
 
     def __init__(self, problems):
         if isinstance(problems, str):
             problems = [problems]
-        self.problems = list(problems)
+        problems = list(problems)
+        self.count = len(problems)
+        self.messages = problems[:MAX_LISTED_PROBLEMS]
+        if self.count > MAX_LISTED_PROBLEMS:
+            self.messages.append(
+                _(
+                    "import_more_problems",
+                    default="... and ${count} more problems.",
+                    mapping={"count": self.count - MAX_LISTED_PROBLEMS},
+                )
+            )
+        self.problems = [english(message) for message in self.messages]
         super().__init__("\n".join(self.problems))
+
+    def translated(self, context=None, language=None):
+        """The listed problems in the language of ``context`` (a request) or in
+        ``language``."""
+        return [
+            translate(message, context=context, target_language=language)
+            for message in self.messages
+        ]
 
 
 @dataclass(frozen=True)
@@ -128,8 +178,14 @@ class Referential:
 
 def _label(node):
     if node.where and node.code:
-        return f"{node.where} (code {node.code})"
-    return node.where or f"code {node.code}"
+        return _(
+            "import_where_code",
+            default="${where} (code ${code})",
+            mapping={"where": node.where, "code": node.code},
+        )
+    return node.where or _(
+        "import_code", default="code ${code}", mapping={"code": node.code}
+    )
 
 
 def validate(referential):
@@ -141,41 +197,87 @@ def validate(referential):
     problems = []
     if not referential.id or not ID_PATTERN.match(referential.id):
         problems.append(
-            f"The referential id {referential.id!r} must be lower-case letters, "
-            "digits, '.', '-' or '_'."
+            _(
+                "import_error_bad_id",
+                default="The referential id '${id}' must be lower-case letters, "
+                "digits, '.', '-' or '_'.",
+                mapping={"id": referential.id},
+            )
         )
     if not referential.version:
-        problems.append("The referential has no version.")
+        problems.append(
+            _("import_error_no_version", default="The referential has no version.")
+        )
     if not any(referential.title.values()):
-        problems.append("The referential has no title.")
+        problems.append(
+            _("import_error_no_title", default="The referential has no title.")
+        )
     if not referential.nodes:
-        problems.append("The file contains no theme, principle or criterion.")
+        problems.append(
+            _(
+                "import_error_no_items",
+                default="The file contains no theme, principle or criterion.",
+            )
+        )
         raise ReferentialError(problems)
 
     seen = {}
     for node in referential.nodes:
         label = _label(node)
         if not node.code:
-            problems.append(f"{label}: the code is missing.")
+            problems.append(
+                _(
+                    "import_error_no_code",
+                    default="${label}: the code is missing.",
+                    mapping={"label": label},
+                )
+            )
         elif len(node.code) > MAX_CODE_LENGTH or not CODE_PATTERN.match(node.code):
             problems.append(
-                f"{label}: the code may only hold letters, digits, '.', '-' and '_' "
-                f"(at most {MAX_CODE_LENGTH} characters)."
+                _(
+                    "import_error_bad_code",
+                    default="${label}: the code may only hold letters, digits, '.', "
+                    "'-' and '_' (at most ${length} characters).",
+                    mapping={"label": label, "length": MAX_CODE_LENGTH},
+                )
             )
         elif node.code in seen:
             problems.append(
-                f"{label}: the code {node.code} is used twice "
-                f"(first at {seen[node.code].where or 'an earlier item'})."
+                _(
+                    "import_error_duplicate_code",
+                    default="${label}: the code ${code} is used twice (first at "
+                    "${first}).",
+                    mapping={
+                        "label": label,
+                        "code": node.code,
+                        "first": seen[node.code].where
+                        or _("import_earlier_item", default="an earlier item"),
+                    },
+                )
             )
         else:
             seen[node.code] = node
         if node.level not in LEVELS:
             problems.append(
-                f"{label}: unknown level {node.level!r}; "
-                f"expected one of {', '.join(LEVELS)}."
+                _(
+                    "import_error_unknown_level",
+                    default="${label}: unknown level '${level}'; expected one of "
+                    "${levels}.",
+                    mapping={
+                        "label": label,
+                        "level": node.level,
+                        "levels": ", ".join(LEVELS),
+                    },
+                )
             )
         if not any((v or "").strip() for v in node.title.values()):
-            problems.append(f"{label}: the title is missing.")
+            problems.append(
+                _(
+                    "import_error_no_item_title",
+                    default="${label}: the title is missing.",
+                    mapping={"label": label},
+                )
+            )
 
     for node in referential.nodes:
         if node.level not in LEVELS:
@@ -184,21 +286,42 @@ def validate(referential):
         parent = seen.get(node.parent_code) if node.parent_code else None
         if node.parent_code and parent is None:
             problems.append(
-                f"{label}: its parent code {node.parent_code} is not in the file."
+                _(
+                    "import_error_unknown_parent",
+                    default="${label}: its parent code ${parent} is not in the file.",
+                    mapping={"label": label, "parent": node.parent_code},
+                )
             )
             continue
         parent_level = parent.level if parent else None
         if parent_level not in ALLOWED_PARENTS[node.level]:
             if parent is None:
-                problems.append(f"{label}: a {node.level} needs a parent code.")
+                problems.append(
+                    _(
+                        "import_error_needs_parent",
+                        default="${label}: a ${level} needs a parent code.",
+                        mapping={"label": label, "level": level_title(node.level)},
+                    )
+                )
             else:
                 problems.append(
-                    f"{label}: a {node.level} cannot be placed in a {parent_level} "
-                    f"({parent.code})."
+                    _(
+                        "import_error_wrong_parent",
+                        default="${label}: a ${level} cannot be placed in a "
+                        "${parent_level} (${parent}).",
+                        mapping={
+                            "label": label,
+                            "level": level_title(node.level),
+                            "parent_level": level_title(parent_level),
+                            "parent": parent.code,
+                        },
+                    )
                 )
 
     if not problems and not referential.count(CRITERION):
-        problems.append("The file contains no criterion.")
+        problems.append(
+            _("import_error_no_criterion", default="The file contains no criterion.")
+        )
     if problems:
         raise ReferentialError(problems)
     return referential

@@ -2,16 +2,26 @@
 
 Every reader returns a validated ``Referential`` or raises ``ReferentialError`` with
 messages that name the row or code at fault. Readers never touch the site.
+
+Files come from people and may be hostile: the size, the number of rows or items
+and the nesting depth are checked against ``Limits`` before or while reading, and
+YAML anchors and aliases (the "billion laughs" bomb) are refused, so that a small
+file cannot take the server's memory or time.
 """
 
+from collective.nrlabel import _
 from collective.nrlabel.referential.model import CRITERION
 from collective.nrlabel.referential.model import LANGUAGES
+from collective.nrlabel.referential.model import level_title
 from collective.nrlabel.referential.model import Node
 from collective.nrlabel.referential.model import PRINCIPLE
 from collective.nrlabel.referential.model import Referential
 from collective.nrlabel.referential.model import ReferentialError
 from collective.nrlabel.referential.model import THEME
 from collective.nrlabel.referential.model import validate
+from collective.nrlabel.settings import get_setting
+from collective.nrlabel.settings import INRLabelSettings
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import csv
@@ -57,32 +67,123 @@ for _lang in LANGUAGES:
     COLUMN_ALIASES[f"guidance_{_lang}"] = f"guidance_{_lang}"
 
 
-def read_referential(data, filename, id=None, version=None, title=None, language="fr"):
+def _default(name):
+    return INRLabelSettings[name].default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a referential file may be. The values live in the Label NR
+    settings (``import_max_mb``, ``import_max_rows``, ``import_max_depth``); the
+    defaults here are the settings' defaults, for reading without a site."""
+
+    max_mb: int = _default("import_max_mb")
+    max_rows: int = _default("import_max_rows")
+    max_depth: int = _default("import_max_depth")
+
+    @classmethod
+    def from_settings(cls):
+        """The limits set in the site's Label NR settings."""
+        return cls(
+            max_mb=get_setting("import_max_mb"),
+            max_rows=get_setting("import_max_rows"),
+            max_depth=get_setting("import_max_depth"),
+        )
+
+
+def _too_many_rows(limit):
+    return ReferentialError(
+        _(
+            "import_error_too_many_rows",
+            default="The file has more than ${limit} rows; the limit is ${limit} "
+            "(Label NR settings).",
+            mapping={"limit": limit},
+        )
+    )
+
+
+def _too_many_items(limit):
+    return ReferentialError(
+        _(
+            "import_error_too_many_items",
+            default="The file has more than ${limit} items (themes, principles and "
+            "criteria); the limit is ${limit} (Label NR settings).",
+            mapping={"limit": limit},
+        )
+    )
+
+
+def _too_deep(limit):
+    return ReferentialError(
+        _(
+            "import_error_too_deep",
+            default="The file is nested more than ${limit} levels deep; the limit "
+            "is ${limit} (Label NR settings).",
+            mapping={"limit": limit},
+        )
+    )
+
+
+def _check_size(data, max_mb):
+    if len(data) > max_mb * 1024 * 1024:
+        raise ReferentialError(
+            _(
+                "import_error_too_large",
+                default="The file is ${size} MB; the limit is ${limit} MB "
+                "(Label NR settings).",
+                mapping={"size": f"{len(data) / 1024 / 1024:.1f}", "limit": max_mb},
+            )
+        )
+
+
+def read_referential(
+    data, filename, id=None, version=None, title=None, language="fr", limits=None
+):
     """Read ``data`` (bytes) according to ``filename``'s extension.
 
     ``id``, ``version`` and ``title`` override or supply the referential's metadata
     (a flat sheet has no room for them). ``language`` is the language of texts that
     are not marked with one (a plain ``title`` column, a plain string in YAML).
+    ``limits`` (default: the settings' defaults) bounds the file's size, rows or
+    items and nesting depth.
     """
+    limits = limits or Limits()
     suffix = PurePosixPath(filename or "").suffix.lower()
     if suffix not in EXTENSIONS:
         raise ReferentialError(
-            f"Unsupported file type {suffix or '(none)'!r}: "
-            f"use one of {', '.join(EXTENSIONS)}."
+            _(
+                "import_error_file_type",
+                default="Unsupported file type '${suffix}': use one of ${extensions}.",
+                mapping={
+                    "suffix": suffix or "-",
+                    "extensions": ", ".join(EXTENSIONS),
+                },
+            )
         )
     if not data or not data.strip():
-        raise ReferentialError("The file is empty.")
+        raise ReferentialError(_("import_error_empty", default="The file is empty."))
+    _check_size(data, limits.max_mb)
     stem = PurePosixPath(filename).stem
-    if suffix == ".xlsx":
-        referential = _from_rows(_xlsx_rows(data), stem, language)
-    else:
-        text = _decode(data)
-        if suffix == ".csv":
-            referential = _from_rows(_csv_rows(text), stem, language)
-        elif suffix == ".json":
-            referential = _from_canonical(_load_json(text), stem, language)
+    try:
+        if suffix == ".xlsx":
+            rows = _xlsx_rows(data, limits.max_rows)
+            referential = _from_rows(rows, stem, language)
         else:
-            referential = _from_canonical(_load_yaml(text), stem, language)
+            text = _decode(data)
+            if suffix == ".csv":
+                rows = _csv_rows(text, limits.max_rows)
+                referential = _from_rows(rows, stem, language)
+            elif suffix == ".json":
+                referential = _from_canonical(
+                    _load_json(text, limits.max_depth), stem, language, limits
+                )
+            else:
+                referential = _from_canonical(
+                    _load_yaml(text, limits.max_depth), stem, language, limits
+                )
+    except RecursionError:
+        # The depth checks should make this impossible; never answer a crash.
+        raise _too_deep(limits.max_depth) from None
     overrides = {}
     if id:
         overrides["id"] = id
@@ -100,30 +201,130 @@ def _decode(data):
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ReferentialError(
-            f"The file is not encoded in UTF-8 (byte 0x{data[error.start]:02x} at "
-            f"position {error.start} cannot be read). Save it as UTF-8 and import "
-            "it again."
+            _(
+                "import_error_encoding",
+                default="The file is not encoded in UTF-8 (byte 0x${byte} at "
+                "position ${position} cannot be read). Save it as UTF-8 and import "
+                "it again.",
+                mapping={
+                    "byte": f"{data[error.start]:02x}",
+                    "position": error.start,
+                },
+            )
         ) from None
 
 
-def _load_json(text):
+# A JSON string (escapes included) or a bracket: brackets inside strings do not nest.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth_exceeds(text, max_depth):
+    """Whether ``text`` nests lists and objects deeper than ``max_depth``.
+
+    Measured on the text, without recursion, before ``json.loads`` (which recurses
+    once per level and would crash on a few hundred levels).
+    """
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == "[" or token == "{":
+            depth += 1
+            if depth > max_depth:
+                return True
+        elif token == "]" or token == "}":
+            depth -= 1
+    return False
+
+
+def _load_json(text, max_depth):
+    if _json_depth_exceeds(text, max_depth):
+        raise _too_deep(max_depth)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ReferentialError(
-            f"The JSON is malformed at line {error.lineno}, column {error.colno}: "
-            f"{error.msg}."
+            _(
+                "import_error_json",
+                default="The JSON is malformed at line ${line}, column ${column}: "
+                "${problem}.",
+                mapping={
+                    "line": error.lineno,
+                    "column": error.colno,
+                    "problem": error.msg,
+                },
+            )
         ) from None
 
 
-def _load_yaml(text):
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors and aliases, and nesting deeper than
+    ``max_depth``.
+
+    Aliases let a one-kilobyte file stand for billions of items ("billion laughs");
+    a referential never needs them. The depth is counted while composing, before
+    the composer's recursion could exhaust the stack.
+    """
+
+    def __init__(self, stream, max_depth):
+        super().__init__(stream)
+        self.max_depth = max_depth
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ReferentialError(
+                _(
+                    "import_error_yaml_alias",
+                    default="The YAML uses an anchor or an alias (& or *) at line "
+                    "${line}, column ${column}: they are not accepted in a "
+                    "referential file; write each item out in full.",
+                    mapping={
+                        "line": event.start_mark.line + 1,
+                        "column": event.start_mark.column + 1,
+                    },
+                )
+            )
+        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise _too_deep(self.max_depth)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _load_yaml(text, max_depth):
+    loader = _StrictLoader(text, max_depth)
     try:
-        return yaml.safe_load(text)
+        return loader.get_single_data()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise ReferentialError(f"The YAML is malformed{where}: {problem}.") from None
+        if mark is None:
+            raise ReferentialError(
+                _(
+                    "import_error_yaml",
+                    default="The YAML is malformed: ${problem}.",
+                    mapping={"problem": problem},
+                )
+            ) from None
+        raise ReferentialError(
+            _(
+                "import_error_yaml_at",
+                default="The YAML is malformed at line ${line}, column ${column}: "
+                "${problem}.",
+                mapping={
+                    "line": mark.line + 1,
+                    "column": mark.column + 1,
+                    "problem": problem,
+                },
+            )
+        ) from None
+    finally:
+        loader.dispose()
 
 
 def _slug(text):
@@ -145,11 +346,23 @@ def _texts(value, language, where, name, problems):
             if text is None:
                 continue
             if not isinstance(text, (str, int, float)):
-                problems.append(f"{where}: the {name} in {lang!r} must be text.")
+                problems.append(
+                    _(
+                        "import_error_text_in_language",
+                        default="${where}: the ${name} in '${language}' must be text.",
+                        mapping={"where": where, "name": name, "language": lang},
+                    )
+                )
                 continue
             texts[str(lang)] = str(text).strip()
         return texts
-    problems.append(f"{where}: the {name} must be text or a mapping of languages.")
+    problems.append(
+        _(
+            "import_error_text",
+            default="${where}: the ${name} must be text or a mapping of languages.",
+            mapping={"where": where, "name": name},
+        )
+    )
     return {}
 
 
@@ -161,16 +374,36 @@ def _code(value):
     return str(value).strip()
 
 
-def _from_canonical(data, stem, language):
+def _where(trail, level, position):
+    """Where an item sits in a YAML/JSON file: "theme 2 › principle 1"."""
+    mapping = {"trail": trail, "level": level_title(level), "position": position}
+    if trail:
+        return _(
+            "import_where_nested",
+            default="${trail} › ${level} ${position}",
+            mapping=mapping,
+        )
+    return _("import_where_item", default="${level} ${position}", mapping=mapping)
+
+
+def _from_canonical(data, stem, language, limits):
     if not isinstance(data, dict):
         raise ReferentialError(
-            "The file is not in the referential format: expected a mapping with "
-            "'id', 'version', 'title' and 'themes' (see docs/referential-format.md)."
+            _(
+                "import_error_not_canonical",
+                default="The file is not in the referential format: expected a "
+                "mapping with 'id', 'version', 'title' and 'themes' (see "
+                "docs/referential-format.md).",
+            )
         )
     declared = data.get("format")
     if declared and declared != CANONICAL_FORMAT:
         raise ReferentialError(
-            f"Unknown format {declared!r}; this version reads {CANONICAL_FORMAT!r}."
+            _(
+                "import_error_format",
+                default="Unknown format '${declared}'; this version reads '${format}'.",
+                mapping={"declared": declared, "format": CANONICAL_FORMAT},
+            )
         )
     language = data.get("language") or language
     problems = []
@@ -178,20 +411,42 @@ def _from_canonical(data, stem, language):
     if themes is None:
         themes = []
     if not isinstance(themes, list):
-        raise ReferentialError("'themes' must be a list.")
+        raise ReferentialError(
+            _("import_error_themes_list", default="'themes' must be a list.")
+        )
 
     nodes = []
+    seen = 0
 
     def walk(items, level, parent, trail, key):
+        nonlocal seen
         if items is None:
             return
         if not isinstance(items, list):
-            problems.append(f"{trail or 'The file'}: '{key}' must be a list.")
+            problems.append(
+                _(
+                    "import_error_not_a_list",
+                    default="${where}: '${key}' must be a list.",
+                    mapping={
+                        "where": trail or _("import_the_file", default="The file"),
+                        "key": key,
+                    },
+                )
+            )
             return
         for position, item in enumerate(items, start=1):
-            where = f"{trail} › {level} {position}" if trail else f"{level} {position}"
+            seen += 1
+            if seen > limits.max_rows:
+                raise _too_many_items(limits.max_rows)
+            where = _where(trail, level, position)
             if not isinstance(item, dict):
-                problems.append(f"{where}: expected a mapping with 'code' and 'title'.")
+                problems.append(
+                    _(
+                        "import_error_not_a_mapping",
+                        default="${where}: expected a mapping with 'code' and 'title'.",
+                        mapping={"where": where},
+                    )
+                )
                 continue
             code = _code(item.get("code"))
             nodes.append(
@@ -214,7 +469,7 @@ def _from_canonical(data, stem, language):
     walk(themes, THEME, None, "", "themes")
     if problems:
         raise ReferentialError(problems)
-    where = "The referential"
+    where = _("import_the_referential", default="The referential")
     return Referential(
         id=str(data.get("id") or _slug(stem)),
         version=str(data.get("version") or ""),
@@ -226,34 +481,68 @@ def _from_canonical(data, stem, language):
     )
 
 
-def _csv_rows(text):
+def _capped(rows, max_rows):
+    """The sheet's rows as lists, header included, refusing a sheet with more than
+    ``max_rows`` rows below the header as soon as the next one is read (a huge
+    sheet is never read to its end)."""
+    kept = []
+    for row in rows:
+        if len(kept) > max_rows:
+            raise _too_many_rows(max_rows)
+        kept.append(list(row))
+    return kept
+
+
+def _csv_rows(text, max_rows):
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(reader)
+        return _capped(reader, max_rows)
     except csv.Error as error:
         raise ReferentialError(
-            f"The CSV is malformed at row {reader.line_num}: {error}."
+            _(
+                "import_error_csv",
+                default="The CSV is malformed at row ${row}: ${problem}.",
+                mapping={"row": reader.line_num, "problem": str(error)},
+            )
         ) from None
 
 
-def _xlsx_rows(data):
+def _not_a_workbook():
+    return ReferentialError(
+        _(
+            "import_error_xlsx",
+            default="The file is not a valid XLSX workbook (save it from your "
+            "spreadsheet program as 'Excel workbook (.xlsx)').",
+        )
+    )
+
+
+def _xlsx_rows(data, max_rows):
+    """The first sheet's rows, streamed (openpyxl's read-only mode) and capped."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ReferentialError(
-            "The file is not a valid XLSX workbook (save it from your spreadsheet "
-            "program as 'Excel workbook (.xlsx)')."
-        ) from None
+        raise _not_a_workbook() from None
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _capped(sheet.iter_rows(values_only=True), max_rows)
+    except ReferentialError:
+        raise
+    except Exception:
+        # A damaged or crafted workbook can fail deep inside openpyxl with any
+        # error (XML, zip, values); it is the file's fault, not a server error.
+        raise _not_a_workbook() from None
     finally:
         workbook.close()
+
+
+def _row(number):
+    return _("import_where_row", default="Row ${number}", mapping={"number": number})
 
 
 def _from_rows(rows, stem, language):
@@ -266,7 +555,7 @@ def _from_rows(rows, stem, language):
         if any(_code(value) for value in row)
     ]
     if not numbered:
-        raise ReferentialError("The file is empty.")
+        raise ReferentialError(_("import_error_empty", default="The file is empty."))
     header_number, header_row = numbered[0]
     header = [_code(value).lower() for value in header_row]
     columns = {}
@@ -279,13 +568,20 @@ def _from_rows(rows, stem, language):
             unknown.append(name)
     missing = [c for c in ("code", "level") if c not in columns]
     if not any(k.startswith("title") for k in columns):
-        missing.append("title_fr or title_en")
+        missing.append("title_fr/title_en")
     if missing:
         raise ReferentialError(
-            f"Row {header_number}: the sheet has no {', '.join(missing)} column "
-            f"(columns found: {', '.join(h for h in header if h) or 'none'}). "
-            "Expected: code, parent_code, level, title_fr, title_en, guidance_fr, "
-            "guidance_en."
+            _(
+                "import_error_missing_columns",
+                default="${where}: the sheet has no ${missing} column (columns "
+                "found: ${found}). Expected: code, parent_code, level, title_fr, "
+                "title_en, guidance_fr, guidance_en.",
+                mapping={
+                    "where": _row(header_number),
+                    "missing": ", ".join(missing),
+                    "found": ", ".join(h for h in header if h) or "-",
+                },
+            )
         )
 
     def cell(row, key):
@@ -313,7 +609,7 @@ def _from_rows(rows, stem, language):
                 parent_code=cell(row, "parent_code") or None,
                 title=texts(row, "title"),
                 guidance=texts(row, "guidance"),
-                where=f"Row {number}",
+                where=_row(number),
             )
         )
     return Referential(

@@ -5,6 +5,7 @@ JSON, in an annotation on the site root so that they survive restarts and travel
 with the database.
 """
 
+from collective.nrlabel import _
 from collective.nrlabel.referential.model import Referential
 from collective.nrlabel.referential.model import ReferentialError
 from collective.nrlabel.referential.readers import read_referential
@@ -71,14 +72,22 @@ def register_referential(referential, replace=False):
     """
     if referential.id in shipped_referentials():
         raise ReferentialError(
-            f"The id {referential.id!r} belongs to a referential shipped with "
-            "collective.nrlabel; give the imported one another id."
+            _(
+                "import_error_shipped_id",
+                default="The id '${id}' belongs to a referential shipped with "
+                "collective.nrlabel; give the imported one another id.",
+                mapping={"id": referential.id},
+            )
         )
     storage = _storage(create=True)
     if referential.id in storage and not replace:
         raise ReferentialError(
-            f"A referential with the id {referential.id!r} was already imported; "
-            "choose to replace it or give this one another id."
+            _(
+                "import_error_already_imported",
+                default="A referential with the id '${id}' was already imported; "
+                "choose to replace it or give this one another id.",
+                mapping={"id": referential.id},
+            )
         )
     storage[referential.id] = json.dumps(referential.as_dict(), ensure_ascii=False)
     return referential
