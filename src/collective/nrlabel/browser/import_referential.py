@@ -7,11 +7,14 @@ from collective.nrlabel.referential.model import CRITERION
 from collective.nrlabel.referential.model import ReferentialError
 from plone import api
 from plone.namedfile.field import NamedFile
+from plone.protect import CheckAuthenticator
 from plone.z3cform.layout import wrap_form
 from z3c.form import button
 from z3c.form import field
 from z3c.form import form
+from zExceptions import Forbidden
 from zope import schema
+from zope.i18n import translate
 from zope.interface import Interface
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
@@ -94,10 +97,34 @@ class ImportReferentialForm(form.Form):
         default="Load the current official grid, another scheme (RGESN, an internal "
         "one) or your own adaptation. Existing programmes are not changed.",
     )
+    # Set when an import is refused: the heading of the error box, and the problems.
+    failure = None
     problems = ()
+
+    def refuse(self, heading, problems=()):
+        """Show why nothing was imported, and make sure nothing is committed."""
+        transaction.doom()
+        self.failure = heading
+        self.problems = problems
 
     @button.buttonAndHandler(_("button_import", default="Import"), name="import")
     def handle_import(self, action):
+        # plone.protect's automatic protection lets a forged request through when
+        # it only adds new objects (the first import creates the storage): check
+        # the form's token explicitly.
+        try:
+            CheckAuthenticator(self.request)
+        except Forbidden:
+            self.request.response.setStatus(403)
+            self.refuse(
+                _(
+                    "error_import_forbidden",
+                    default="The import was refused: the form's security token is "
+                    "missing or out of date. Nothing was imported; reload the page "
+                    "and import the file again.",
+                )
+            )
+            return
         data, errors = self.extractData()
         if errors:
             self.status = self.formErrorsMessage
@@ -119,23 +146,22 @@ class ImportReferentialForm(form.Form):
                     "collective.nrlabel: Add Programme", obj=self.context
                 ):
                     raise ReferentialError(
-                        api.portal.translate(
-                            _(
-                                "error_cannot_add_programme",
-                                default="You may not add a programme in this folder.",
-                            )
+                        _(
+                            "error_cannot_add_programme",
+                            default="You may not add a programme in this folder.",
                         )
                     )
                 programme = create_programme(
                     self.context, data["programme_title"], referential.id
                 )
         except ReferentialError as error:
-            transaction.doom()
-            self.problems = error.problems
-            self.status = _(
-                "error_import_failed",
-                default="Nothing was imported: the file has ${count} problem(s).",
-                mapping={"count": len(error.problems)},
+            self.refuse(
+                _(
+                    "error_import_failed",
+                    default="Nothing was imported: the file has ${count} problem(s).",
+                    mapping={"count": error.count},
+                ),
+                error.translated(context=self.request),
             )
             return
         api.portal.show_message(
@@ -154,13 +180,18 @@ class ImportReferentialForm(form.Form):
         self.request.response.redirect(target.absolute_url())
 
     def render(self):
+        """The form, under an error box when the import was refused (the form's
+        own status box would call it "Info")."""
         rendered = super().render()
-        if not self.problems:
+        if self.failure is None:
             return rendered
+        heading = html.escape(translate(self.failure, context=self.request))
         items = "".join(f"<li>{html.escape(problem)}</li>" for problem in self.problems)
+        listing = f"<ul>{items}</ul>" if items else ""
         return (
-            '<div class="alert alert-danger nr-import-problems" role="alert">'
-            f"<ul>{items}</ul></div>{rendered}"
+            '<div class="portalMessage statusmessage statusmessage-error alert '
+            'alert-danger nr-import-problems" role="alert">'
+            f"<strong>{heading}</strong>{listing}</div>{rendered}"
         )
 
 
