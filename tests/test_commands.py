@@ -3,6 +3,7 @@
 from pathlib import Path
 from referential_files import csv_bytes
 from referential_files import HEADER
+from zc.lockfile import LockFile
 
 import os
 import pytest
@@ -37,13 +38,13 @@ def zope_conf(tmp_path_factory):
     return conf
 
 
-def nrlabel(zope_conf, *args):
+def nrlabel(zope_conf, *args, **env):
     return subprocess.run(
         [str(NRLABEL), "--zope-conf", str(zope_conf), *args],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "ADMIN_PASSWORD": "s3cret-admin"},
+        env={**os.environ, "ADMIN_PASSWORD": "s3cret-admin", **env},
     )
 
 
@@ -100,3 +101,62 @@ def test_send_reminders_twice_a_day(zope_conf):
     second = nrlabel(zope_conf, "send-reminders", "--date", "2026-06-15")
     assert second.returncode == 0, second.stderr
     assert "0 reminder mail(s) about 0 item(s)." in second.stdout
+
+
+ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+
+
+def test_import_refusals_are_messages_not_tracebacks(zope_conf, tmp_path):
+    missing = nrlabel(
+        zope_conf, "import-referential", str(tmp_path / "nope.csv"), **ENGLISH
+    )
+    assert missing.returncode == 1
+    assert "Traceback" not in missing.stderr
+    assert f"Cannot read the file {tmp_path / 'nope.csv'}: No such file" in (
+        missing.stderr
+    )
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text('a: &a ["lol", "lol"]\nb: &b [*a, *a]\nthemes: [*b]\n')
+    refused = nrlabel(zope_conf, "import-referential", str(bomb), **ENGLISH)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert "Nothing was imported:" in refused.stderr
+    assert "The YAML uses an anchor or an alias (& or *) at line 1" in refused.stderr
+
+
+def test_import_problems_in_the_terminal_language(zope_conf, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([HEADER, ["1", "", "chapitre", "X", "", "", ""]]))
+    refused = nrlabel(
+        zope_conf, "import-referential", str(bad), **{**ENGLISH, "LANGUAGE": "fr"}
+    )
+    assert refused.returncode == 1
+    assert "Rien n'a été importé :" in refused.stderr
+    assert "Ligne 2 (code 1) : niveau inconnu 'chapitre'" in refused.stderr
+
+
+def test_import_while_the_site_runs(zope_conf, tmp_path):
+    """A running site holds the FileStorage's lock: say so, do not crash."""
+    good = tmp_path / "good.csv"
+    good.write_bytes(
+        csv_bytes(
+            [
+                HEADER,
+                ["A", "", "theme", "Achats", "", "", ""],
+                ["A.1", "A", "criterion", "Clauses", "", "", ""],
+            ]
+        )
+    )
+    data_fs = zope_conf.parents[2] / "var" / "filestorage" / "Data.fs"
+    lock = LockFile(f"{data_fs}.lock")
+    try:
+        locked = nrlabel(zope_conf, "import-referential", str(good), **ENGLISH)
+    finally:
+        lock.close()
+    assert locked.returncode == 1
+    assert "Traceback" not in locked.stderr
+    assert (
+        "the database is in use: stop the site first (Ctrl-C in the terminal "
+        "running make start), or use the import form in the site." in locked.stderr
+    )

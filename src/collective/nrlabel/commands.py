@@ -74,19 +74,60 @@ def _site(app, site_id):
     return site
 
 
+def _terminal_language():
+    """French or English, as the terminal's locale says (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``): the command's messages are in that language."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def _say(message):
+    """``message`` (an i18n message or a string) in the terminal's language.
+
+    Before Zope has loaded its configuration (a locked database) there is no
+    translation yet, and the English default is printed.
+    """
+    from zope.i18n import translate
+
+    return translate(message, target_language=_terminal_language())
+
+
+def _refuse(heading, problems=()):
+    """Print why nothing was done on stderr; the command's exit code is 1."""
+    print(_say(heading), file=sys.stderr)
+    for problem in problems:
+        print(f"  - {_say(problem)}", file=sys.stderr)
+    return 1
+
+
 def import_referential_command(args):
+    from collective.nrlabel import _
     from collective.nrlabel.referential.importer import create_programme
     from collective.nrlabel.referential.importer import import_referential
     from collective.nrlabel.referential.model import ReferentialError
     from plone import api
+    from zc.lockfile import LockError
 
     path = Path(args.file)
     try:
         with zope_app(args.zope_conf) as app:
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise ReferentialError(
+                    _(
+                        "command_error_read_file",
+                        default="Cannot read the file ${path}: ${reason}.",
+                        mapping={"path": str(path), "reason": error.strerror},
+                    )
+                ) from None
             site = _site(app, args.site)
             with as_manager(app, site):
                 referential = import_referential(
-                    path.read_bytes(),
+                    data,
                     path.name,
                     id=args.id,
                     version=args.version,
@@ -102,7 +143,11 @@ def import_referential_command(args):
                     container = api.content.get(path=args.create_programme)
                     if container is None:
                         raise ReferentialError(
-                            f"There is no folder at {args.create_programme!r}."
+                            _(
+                                "command_error_no_folder",
+                                default="There is no folder at '${path}'.",
+                                mapping={"path": args.create_programme},
+                            )
                         )
                     programme = create_programme(
                         container,
@@ -111,11 +156,20 @@ def import_referential_command(args):
                         referential.id,
                     )
                     print(f"Created programme {programme.absolute_url(relative=True)}.")
+    except LockError:
+        return _refuse(
+            _(
+                "command_error_database_in_use",
+                default="Nothing was imported: the database is in use: stop the "
+                "site first (Ctrl-C in the terminal running make start), or use "
+                "the import form in the site.",
+            )
+        )
     except ReferentialError as error:
-        print("Nothing was imported:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
+        return _refuse(
+            _("command_nothing_imported", default="Nothing was imported:"),
+            error.messages,
+        )
     return 0
 
 
