@@ -8,8 +8,10 @@ and reading it does not depend on the database connection of the request.
 """
 
 from collective.nrlabel.evidence_rules import approval
+from collective.nrlabel.evidence_rules import is_safe_link
 from collective.nrlabel.evidence_rules import review_state
 from collective.nrlabel.evidence_rules import safe_filename
+from collective.nrlabel.exports import spreadsheet_row
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.scoring import code_sort_key
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 import zipfile
 
 
@@ -54,6 +57,18 @@ def safe_component(text):
         else:
             name = name[:MAX_COMPONENT].rstrip()
     return name or "file"
+
+
+def title_component(title, extension=""):
+    """A title as a file or folder name, whole: "Rapport RSE 2024/2025" gives
+    "Rapport RSE 2024-2025", not "2025".
+
+    A "/" or "\\" in a title is part of the title, not a path: the pieces between
+    them are joined with "-", and pieces that are only dots ("..") are dropped, so
+    that the name still cannot climb out of its folder.
+    """
+    pieces = [p for p in re.split(r"[/\\]", title or "") if p.strip(" .")]
+    return safe_component("-".join(pieces) + extension)
 
 
 def _unique(name, taken):
@@ -90,7 +105,7 @@ def pack_entries(programme):
             evidence = criterion[evidence_id]
             if _goes_in_pack(evidence):
                 entry, name = _entry(evidence, folder, criterion_code)
-                entry.name = _unique(safe_component(name), taken)
+                entry.name = _unique(name, taken)
                 in_folder.append(entry)
             _put_back_to_sleep(evidence)
         entries.extend(sorted(in_folder, key=lambda e: e.name))
@@ -110,7 +125,7 @@ def _criterion_folders(programme):
 
     def walk(nodes, parts, key):
         for node in nodes:
-            node_parts = parts + (safe_component(f"{node.code} {node.title}"),)
+            node_parts = parts + (title_component(f"{node.code} {node.title}"),)
             node_key = key + (code_sort_key(node.code),)
             if node.portal_type == "nr_criterion":
                 yield node_key, node_parts, node.code, node.path
@@ -120,7 +135,7 @@ def _criterion_folders(programme):
 
 
 def _entry(evidence, folder, criterion_code):
-    """The pack entry of one evidence item, and the file name it asks for."""
+    """The pack entry of one evidence item, and the (safe) file name it asks for."""
     approver, approved = approval(evidence)
     entry = PackEntry(
         folder=folder,
@@ -133,19 +148,36 @@ def _entry(evidence, folder, criterion_code):
         valid_until=evidence.valid_until.isoformat() if evidence.valid_until else "",
     )
     if evidence.file is not None:
-        name = evidence.file.filename or evidence.getId()
+        # An uploaded file's name may carry the uploader's path: only its last part.
+        name = safe_component(evidence.file.filename or evidence.getId())
         entry.blob_path = evidence.file._blob.committed()
-    elif evidence.link:
-        name = f"{evidence.Title()}.url"
+    elif evidence.link and _is_live_link(evidence.link):
+        name = title_component(evidence.Title(), ".url")
         entry.data = f"[InternetShortcut]\r\nURL={evidence.link}\r\n".encode()
+    elif evidence.link:
+        name = title_component(evidence.Title(), ".txt")
+        entry.data = (
+            "Lien refusé (schéma non sûr) / Link refused (unsafe scheme): "
+            f"{evidence.link!r}\r\n"
+        ).encode()
     else:
-        name = f"{evidence.Title()}.html"
+        name = title_component(evidence.Title(), ".html")
         note = evidence.note.output if evidence.note else ""
         entry.data = (
             f'<!DOCTYPE html><html lang="fr"><meta charset="utf-8">'
             f"<title>{escape(evidence.Title())}</title>{note}</html>"
         ).encode()
     return entry, name
+
+
+def _is_live_link(link):
+    """Whether ``link`` may be written as a shortcut an auditor opens with a click.
+
+    Links with a scheme that runs code (javascript:, data:…) may have been stored
+    before the evidence form refused them; a line break would add keys of its own to
+    the shortcut file.
+    """
+    return is_safe_link(link) and link.isprintable()
 
 
 def _put_back_to_sleep(evidence):
@@ -277,7 +309,7 @@ def _manifest_csv(manifest):
         "url",
     )
     for row in itertools.chain((header,), rows):
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
