@@ -152,8 +152,12 @@ def test_import_while_the_site_runs(zope_conf, tmp_path):
     lock = LockFile(f"{data_fs}.lock")
     try:
         locked = nrlabel(zope_conf, "import-referential", str(good), **ENGLISH)
+        reminders = nrlabel(zope_conf, "send-reminders", **ENGLISH)
     finally:
         lock.close()
+    assert reminders.returncode == 1
+    assert "Traceback" not in reminders.stderr
+    assert "The database is in use: stop the site first" in reminders.stderr
     assert locked.returncode == 1
     assert "Traceback" not in locked.stderr
     assert (

@@ -288,7 +288,21 @@ def main(argv=None):
     reminders.set_defaults(run=send_reminders_command)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    from zc.lockfile import LockError
+
+    try:
+        return args.run(args)
+    except LockError:
+        # Every command but the import (which says "nothing was imported").
+        from collective.nrlabel import _
+
+        return _refuse(
+            _(
+                "command_error_database_locked",
+                default="The database is in use: stop the site first (Ctrl-C in "
+                "the terminal running make start), then run the command again.",
+            )
+        )
 
 
 if __name__ == "__main__":
