@@ -2,6 +2,8 @@
 
 from collective.nrlabel import _
 from collective.nrlabel.audit import window
+from collective.nrlabel.audit.downloads import no_sniffing
+from collective.nrlabel.audit.downloads import record_pack_download
 from collective.nrlabel.audit.pack import pack_entries
 from collective.nrlabel.audit.pack import PackIterator
 from collective.nrlabel.audit.pack import stream_pack
@@ -100,6 +102,7 @@ class DashboardView(BrowserView):
 
 def _attachment(response, filename, content_type):
     response.setHeader("Content-Type", content_type)
+    no_sniffing(response)
     response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')
 
 
@@ -133,9 +136,7 @@ class AuditPackView(BrowserView):
     def __call__(self):
         entries = pack_entries(self.context)
         stamp = window.today().isoformat()
-        _attachment(
-            self.request.response,
-            f"audit-pack-{self.context.getId()}-{stamp}.zip",
-            "application/zip",
-        )
+        filename = f"audit-pack-{self.context.getId()}-{stamp}.zip"
+        _attachment(self.request.response, filename, "application/zip")
+        record_pack_download(self.context, self.request, filename, len(entries))
         return PackIterator(stream_pack(entries, self.context.Title()))
