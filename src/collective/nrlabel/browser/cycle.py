@@ -237,7 +237,13 @@ class FindingView(BrowserView):
         criterion = finding.criterion.to_object if finding.criterion else None
         return {
             "type": term_title(FINDING_TYPES, finding.finding_type),
-            "criterion": criterion,
+            # Plain values: a content object in a path expression gets rendered.
+            "criterion": criterion
+            and {
+                "url": criterion.absolute_url(),
+                "code": criterion.code,
+                "title": criterion.Title(),
+            },
             "actions": [
                 {"title": b.Title, "url": b.getURL()} for b in actions_from(finding)
             ],
