@@ -310,7 +310,15 @@ class SendRemindersView(BrowserView):
 
 
 class PlanActionView(BrowserView):
-    """POST on a criterion: plan an action for it (title, due date, responsible)."""
+    """POST on a criterion: plan an action for it (title, due date, priority).
+
+    The values go through the nr_action schema and its behaviours (required fields,
+    lengths, vocabularies, constraints, invariants), the rules the add form and the
+    REST API apply. Bad input is answered 400 with the criterion page and the
+    reason, and nothing is created.
+    """
+
+    FIELDS = ("title", "due_date", "priority")
 
     def __call__(self):
         from collective.nrlabel.actions import plan_action
@@ -323,20 +331,153 @@ class PlanActionView(BrowserView):
             from zExceptions import Unauthorized
 
             raise Unauthorized("collective.nrlabel: Add Action")
-        form = self.request.form
-        title = (form.get("title") or "").strip()
-        if not title:
-            api.portal.show_message(
-                _("error_action_title", default="Give the action a title."),
-                request=self.request,
-                type="error",
-            )
-            return self.request.response.redirect(self.context.absolute_url())
-        due = date.fromisoformat(form["due_date"]) if form.get("due_date") else None
-        action = plan_action(
-            self.context, title, due_date=due, priority=form.get("priority") or "normal"
-        )
+        data, errors = action_values(plan, self.request.form, self.FIELDS)
+        if errors:
+            return self.refuse(errors)
+        action = plan_action(self.context, data.pop("title"), **data)
         api.portal.show_message(
             _("message_action_planned", default="Action planned."), request=self.request
         )
         return self.request.response.redirect(action.absolute_url())
+
+    def refuse(self, errors):
+        from zope.component import getMultiAdapter
+
+        for error in errors:
+            api.portal.show_message(error, request=self.request, type="error")
+        self.request.response.setStatus(400)
+        return getMultiAdapter((self.context, self.request), name="view")()
+
+
+def action_values(container, form, names):
+    """Read ``names`` from a submitted ``form`` as nr_action values, validated.
+
+    Returns (values, error messages). Every field of the nr_action schemata is
+    validated as the add form and the REST API validate it (bound to
+    ``container``), then the schemata's invariants.
+    """
+    from plone.dexterity.utils import iterSchemataForType
+    from zope.interface import Invalid
+    from zope.schema import getFieldsInOrder
+    from zope.schema import ValidationError
+
+    fields = {}
+    schemata = list(iterSchemataForType("nr_action"))
+    for schema in schemata:
+        for name, field in getFieldsInOrder(schema):
+            fields.setdefault(name, field.bind(container))
+    values, errors = {}, []
+    for name in names:
+        field = fields[name]
+        try:
+            value = form_value(field, form.get(name))
+            field.validate(value)
+        except ValidationError as error:
+            errors.append(field_error(field, form.get(name), error))
+            continue
+        if value is not None or name in form:
+            values[name] = value
+    if not errors:
+        data = _Data(fields, values)
+        for schema in schemata:
+            try:
+                schema.validateInvariants(data)
+            except Invalid as error:
+                errors.append(error.args[0] if error.args else str(error))
+    return values, errors
+
+
+class _Data:
+    """Attributes for invariants: the submitted values, else the fields' defaults."""
+
+    def __init__(self, fields, values):
+        self._fields = fields
+        self._values = values
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._values:
+            return self._values[name]
+        field = self._fields.get(name)
+        if field is None:
+            raise AttributeError(name)
+        return field.default
+
+
+class NotADate(Exception):
+    pass
+
+
+def form_value(field, raw):
+    """A submitted string as the field's value; empty is the field's missing value."""
+    from zope.schema import ValidationError
+    from zope.schema.interfaces import IDate
+
+    if not isinstance(raw, str | None):
+        return raw  # a list or a record: the field refuses it (WrongType)
+    raw = (raw or "").strip()
+    if raw == "":
+        # Not given: the field's default if it has one, else missing.
+        return field.default if field.default is not None else field.missing_value
+    if IDate.providedBy(field):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ValidationError(NotADate(raw)) from None
+    return raw
+
+
+def field_error(field, raw, error):
+    """A message saying what is wrong with one field, in the user's language."""
+    from zope.schema.interfaces import RequiredMissing
+    from zope.schema.interfaces import TooLong
+
+    label = api.portal.translate(field.title) if field.title else field.__name__
+    if isinstance(error, RequiredMissing) and field.__name__ == "title":
+        return _("error_action_title", default="Give the action a title.")
+    if isinstance(error, RequiredMissing):
+        return _(
+            "error_field_required",
+            default="${field}: this field is required.",
+            mapping={"field": label},
+        )
+    if isinstance(error, TooLong):
+        return _(
+            "error_field_too_long",
+            default="${field}: at most ${max} characters (${length} given).",
+            mapping={
+                "field": label,
+                "max": field.max_length,
+                "length": len(error.args[0]) if error.args else "?",
+            },
+        )
+    if error.args and isinstance(error.args[0], NotADate):
+        return _(
+            "error_field_not_a_date",
+            default='${field}: "${value}" is not a date (expected YYYY-MM-DD).',
+            mapping={"field": label, "value": shorten(raw)},
+        )
+    return _(
+        "error_field_invalid",
+        default='${field}: "${value}" is not an accepted value.',
+        mapping={"field": label, "value": shorten(raw)},
+    )
+
+
+def shorten(value, size=40):
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+class MacrosView(BrowserView):
+    """The add-on's template macros (``context/@@nr-macros/macros/tree``).
+
+    Not a page: published directly, it is not found (as plone.app.z3cform's
+    ``@@ploneform-macros`` is not a page either).
+    """
+
+    def __call__(self, *args, **kwargs):
+        from zExceptions import NotFound
+
+        raise NotFound("nr-macros")
