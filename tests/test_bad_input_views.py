@@ -8,6 +8,7 @@ from datetime import date
 from nr_setup import build_programme
 from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
+from nr_setup import transition
 from plone import api
 
 import html
@@ -143,6 +144,64 @@ class TestPlanAction:
         assert count("nr_action") == 0
 
 
+class TestContentStatusModify:
+    """Plone's classic state menu on evidence."""
+
+    def modify(self, evidence, user_id, **form):
+        form.setdefault("_authenticator", token_of(user_id))
+        return session(user_id).post(
+            f"{evidence.absolute_url()}/content_status_modify",
+            data=form,
+            allow_redirects=False,
+            timeout=60,
+        )
+
+    def test_rejection_without_reason_is_said_not_500(self, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        s = session("reviewer")
+        response = s.post(
+            f"{evidence.absolute_url()}/content_status_modify",
+            data={"workflow_action": "reject", "_authenticator": token_of("reviewer")},
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert response.status_code in (302, 303)
+        assert "@@nr-transition?transition=reject" in response.headers["Location"]
+        page = s.get(response.headers["Location"], timeout=60)
+        assert page.status_code == 200
+        assert "un motif est obligatoire" in text(page)
+        transaction.begin()
+        assert api.content.get_state(evidence) == "pending"
+
+    def test_rejection_with_reason_goes_through(self, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        response = self.modify(
+            evidence, "reviewer", workflow_action="reject", comment="Non signée"
+        )
+        assert response.status_code in (302, 303)
+        transaction.begin()
+        assert api.content.get_state(evidence) == "rejected"
+
+    def test_self_approval_is_said(self, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        s = session("author")
+        response = s.post(
+            f"{evidence.absolute_url()}/content_status_modify",
+            data={"workflow_action": "approve", "_authenticator": token_of("author")},
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert response.status_code in (302, 303)
+        page = s.get(response.headers["Location"], timeout=60)
+        assert page.status_code == 200
+        assert "un autre relecteur doit la relire" in text(page)
+        transaction.begin()
+        assert api.content.get_state(evidence) == "pending"
+
+
 class TestMacros:
     @pytest.mark.parametrize("user_id", [None, "reader", "manager"])
     def test_macros_are_not_a_page(self, programme, user_id):
@@ -165,3 +224,108 @@ class TestMacros:
         response = session("reader").get(criterion.aq_parent.absolute_url())
         assert response.status_code == 200
         assert "nr-tree" in response.text  # the tree macro
+
+
+class TestLostReviewRace:
+    """A reviewer who loses a race or follows a stale link is told what happened."""
+
+    def open_transition(self, evidence, user_id, transition_id, method="get"):
+        s = session(user_id)
+        url = f"{evidence.absolute_url()}/@@nr-transition"
+        if method == "get":
+            response = s.get(
+                url,
+                params={"transition": transition_id},
+                allow_redirects=False,
+                timeout=60,
+            )
+        else:
+            response = s.post(
+                url,
+                data={
+                    "transition": transition_id,
+                    "comment": "Non signée",
+                    "form.buttons.confirm": "1",
+                    "_authenticator": token_of(user_id),
+                },
+                allow_redirects=False,
+                timeout=60,
+            )
+        return s, response
+
+    def follow(self, s, response):
+        assert response.status_code == 303, (response.status_code, response.text[:500])
+        queue = s.get(response.headers["Location"], timeout=60)
+        assert queue.status_code == 200
+        return queue
+
+    def test_already_approved_by_someone_else(self, programme, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transition(evidence, "reviewer2", "approve")
+        transaction.commit()
+        s, response = self.open_transition(evidence, "reviewer", "approve")
+        assert response.headers["Location"] == (
+            f"{programme.absolute_url()}/@@nr-review-queue"
+        )
+        page = text(self.follow(s, response))
+        assert "Déjà approuvée par Reviewer2 le " in page
+        assert str(date.today().year) in page.split("Déjà approuvée par", 1)[1][:80]
+
+    def test_lost_race_on_confirm(self, programme, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        # The reviewer opens the form; meanwhile reviewer2 rejects.
+        s, form = self.open_transition(evidence, "reviewer", "approve")
+        assert form.status_code == 200
+        transition(evidence, "reviewer2", "reject", comment="Illisible")
+        transaction.commit()
+        s, response = self.open_transition(evidence, "reviewer", "approve", "post")
+        page = text(self.follow(s, response))
+        assert "Déjà rejetée par Reviewer2 le " in page
+        transaction.begin()
+        assert api.content.get_state(evidence) == "rejected"
+        history = evidence.workflow_history["nr_evidence_workflow"]
+        assert [e["action"] for e in history][-1] == "reject"
+        assert len([e for e in history if e["action"] == "reject"]) == 1
+
+    def test_evidence_back_in_draft(self, programme, criterion):
+        # Reviewers do not see drafts: the link still says what happened.
+        evidence = evidence_in_state(criterion, "rejected")
+        transition(evidence, "author", "revise")
+        transaction.commit()
+        s, response = self.open_transition(evidence, "reviewer", "reject")
+        assert response.headers["Location"] == (
+            f"{programme.absolute_url()}/@@nr-review-queue"
+        )
+        page = text(self.follow(s, response))
+        assert "cette preuve est maintenant à l'état Brouillon" in page
+
+    @pytest.mark.parametrize("method", ["get", "post"])
+    def test_genuine_refusals_stay_403(self, criterion, method):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        # Segregation of duties: the author submitted it.
+        _s, response = self.open_transition(evidence, "author", "approve", method)
+        assert response.status_code == 403
+        assert "un autre relecteur doit la relire" in text(response)
+        # No right to review.
+        _s, response = self.open_transition(evidence, "contributor", "approve", method)
+        assert response.status_code == 403
+        transaction.begin()
+        assert api.content.get_state(evidence) == "pending"
+
+    def test_strangers_are_not_told(self, criterion):
+        evidence = evidence_in_state(criterion, "draft")
+        transaction.commit()
+        _s, response = self.open_transition(evidence, None, "approve")
+        assert response.status_code == 302
+        assert "login" in response.headers["Location"]
+        _s, response = self.open_transition(evidence, "reader", "approve")
+        assert response.status_code in (302, 403)
+        assert "Brouillon" not in text(response)
+
+    def test_unknown_transition_is_400(self, criterion):
+        evidence = evidence_in_state(criterion, "pending")
+        transaction.commit()
+        _s, response = self.open_transition(evidence, "reviewer", "publish")
+        assert response.status_code == 400

@@ -11,14 +11,19 @@ from collective.nrlabel.evidence_queries import waiting_days
 from collective.nrlabel.evidence_rules import approval
 from collective.nrlabel.evidence_rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence_rules import is_own_evidence
+from collective.nrlabel.evidence_rules import last_action
 from collective.nrlabel.evidence_rules import transition_refusal
 from datetime import date
 from functools import cached_property
 from plone import api
+from plone.app.content.browser.content_status_modify import (
+    ContentStatusModifyView as BaseContentStatusModifyView,
+)
 from plone.protect import CheckAuthenticator
 from plone.protect import PostOnly
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
+from zExceptions import BadRequest
 from zExceptions import Unauthorized
 
 import transaction
@@ -184,6 +189,7 @@ class TransitionView(BrowserView):
     """Confirm a review transition, with a comment (required to reject)."""
 
     error = None
+    refused = False
 
     @cached_property
     def transition_id(self):
@@ -199,9 +205,28 @@ class TransitionView(BrowserView):
         return self.transition_id == "reject"
 
     def __call__(self):
+        if not api.user.has_permission("View", obj=self.context):
+            # A reviewer following a queue link to evidence that went back to
+            # draft (which reviewers do not see) is told, not refused.
+            if self.transition_id in REVIEW_TRANSITIONS and api.user.has_permission(
+                "collective.nrlabel: Review evidence", obj=self.context.__parent__
+            ):
+                return self.no_longer_possible()
+            raise Unauthorized("View")
         refusal = transition_refusal(self.context, self.transition_id)
         if refusal is not None:
-            raise Unauthorized(api.portal.translate(refusal.reason))
+            if refusal.kind == "invalid" and self.transition is not None:
+                # Someone else was faster, or the link is stale: say what happened.
+                return self.no_longer_possible()
+            if refusal.kind == "invalid":
+                raise BadRequest(api.portal.translate(refusal.reason))
+            if api.user.is_anonymous():
+                raise Unauthorized(api.portal.translate(refusal.reason))
+            # A genuine refusal (segregation of duties, no right): 403, with why.
+            self.refused = True
+            self.error = api.portal.translate(refusal.reason)
+            self.request.response.setStatus(403)
+            return self.index()
         if self.request.method == "POST":
             PostOnly(self.request)
             CheckAuthenticator(self.request)
@@ -231,6 +256,110 @@ class TransitionView(BrowserView):
                 self.context.__parent__.absolute_url()
             )
         return self.index()
+
+    def no_longer_possible(self):
+        """Redirect (303) with what became of the evidence: back to the review queue
+        for a review, to the evidence otherwise."""
+        api.portal.show_message(
+            current_state_message(self.context), request=self.request, type="warning"
+        )
+        programme = programme_of(self.context)
+        if (
+            self.transition_id in REVIEW_TRANSITIONS
+            and programme is not None
+            and api.user.has_permission("View", obj=programme)
+        ):
+            url = f"{programme.absolute_url()}/@@nr-review-queue"
+        elif api.user.has_permission("View", obj=self.context):
+            url = self.context.absolute_url()
+        else:
+            url = self.context.__parent__.absolute_url()
+        return self.request.response.redirect(url, status=303)
+
+
+def current_state_message(evidence):
+    """What became of ``evidence``: who approved or rejected it and when, else its
+    state, in words."""
+    state = api.content.get_state(evidence)
+    entry = last_action(evidence, REVIEW_ACTION_OF.get(state, ""))
+    if entry is not None:
+        mapping = {
+            "name": user_name(entry.get("actor")),
+            "date": localized(entry.get("time")),
+        }
+        if state == "approved":
+            return _(
+                "message_already_approved",
+                default="Already approved by ${name} on ${date}.",
+                mapping=mapping,
+            )
+        return _(
+            "message_already_rejected",
+            default="Already rejected by ${name} on ${date}.",
+            mapping=mapping,
+        )
+    return _(
+        "message_evidence_now_in_state",
+        default="Nothing was done: this evidence is now ${state}.",
+        mapping={"state": api.portal.translate(state_title(state))},
+    )
+
+
+REVIEW_TRANSITIONS = ("approve", "reject")
+REVIEW_ACTION_OF = {"approved": "approve", "rejected": "reject"}
+
+
+class ContentStatusModifyView(BaseContentStatusModifyView):
+    """Plone's classic status form (the state menu), on evidence.
+
+    A refusal the add-on makes (a rejection without a reason, segregation of
+    duties, the audit freeze) is said in a status message, not answered 500.
+    """
+
+    def __call__(
+        self,
+        workflow_action=None,
+        comment="",
+        effective_date=None,
+        expiration_date=None,
+        **kwargs,
+    ):
+        evidence = self.context
+        refusal = workflow_action and transition_refusal(evidence, workflow_action)
+        if refusal and not (
+            refusal.kind == "invalid" and self._unknown(workflow_action)
+        ):
+            # Plone's form would silently do nothing: say why.
+            CheckAuthenticator(self.request)
+            if refusal.kind == "invalid":
+                return self._back(current_state_message(evidence))
+            return self._back(refusal.reason)
+        try:
+            return super().__call__(
+                workflow_action,
+                comment,
+                effective_date=effective_date,
+                expiration_date=expiration_date,
+                **kwargs,
+            )
+        except WorkflowException as error:
+            # The rule is the add-on's (evidence_events.require_rejection_reason):
+            # undo whatever the form changed and ask for the reason.
+            transaction.doom()
+            url = None
+            if workflow_action == "reject":
+                url = f"{evidence.absolute_url()}/@@nr-transition?transition=reject"
+            return self._back(str(error), url)
+
+    def _unknown(self, transition_id):
+        workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
+        return transition_id not in workflow.transitions
+
+    def _back(self, message, url=None):
+        api.portal.show_message(message, request=self.request, type="error")
+        return self.request.response.redirect(
+            url or self.context.absolute_url(), status=303
+        )
 
 
 class ReviewQueueView(BrowserView):
