@@ -201,6 +201,7 @@ def log_rows(programme):
         ("pdf", "@@download/file"),
         ("pdf", "@@display-file/file"),
         ("pdf", "@@images/file"),
+        ("pdf", "@@edit/++widget++form.widgets.file/@@download"),
         ("png", "@@images/file"),
         ("png", "@@images/file/preview"),
     ],

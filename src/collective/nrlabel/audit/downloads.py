@@ -1,8 +1,9 @@
 """Auditor downloads of evidence files: who, when, what — kept for the NR lead.
 
-An auditor can read an evidence file through ``@@download``, ``@@display-file``
-and ``@@images`` (the whole file, or a scale of an image), and the lot through the
-audit pack. Each of these views calls ``serve_evidence_file`` (the pack:
+An auditor can read an evidence file through ``@@download``, ``@@display-file``,
+``@@images`` (the whole file, or a scale of an image) and the file widget of a
+form (``@@edit/++widget++form.widgets.file/@@download``, reachable with View), and
+the lot through the audit pack. Each of these views calls ``serve_evidence_file`` (the pack:
 ``record_pack_download``) so that none of them hands over a file unlogged.
 """
 
@@ -13,6 +14,7 @@ from collective.nrlabel.content.programme import programme_of
 from datetime import datetime
 from datetime import timezone
 from plone import api
+from plone.formwidget.namedfile.widget import Download as WidgetDownload
 from plone.namedfile.browser import DisplayFile
 from plone.namedfile.browser import Download
 from plone.namedfile.scaling import ImageScale
@@ -157,3 +159,20 @@ class EvidenceImageScaling(ImageScaling):
     """@@images on evidence: every image it serves is an ``EvidenceImageScale``."""
 
     _scale_view_class = EvidenceImageScale
+
+
+class EvidenceWidgetDownload(WidgetDownload):
+    """@@download of a file widget (``…/@@edit/++widget++form.widgets.file``):
+    plone.formwidget.namedfile serves the file of the form's content with View
+    only, so an evidence file handed over this way is logged too."""
+
+    def __call__(self):
+        from collective.nrlabel.content.evidence import IEvidence
+
+        widget = self.context
+        form = getattr(widget, "form", None)
+        content = form.getContent() if form is not None else widget.context
+        file = getattr(content, widget.field.__name__, None)
+        if IEvidence.providedBy(content) and hasattr(file, "filename"):
+            serve_evidence_file(content, self.request, file.filename)
+        return super().__call__()
