@@ -11,6 +11,7 @@ from collective.nrlabel.evidence_queries import waiting_days
 from collective.nrlabel.evidence_rules import approval
 from collective.nrlabel.evidence_rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence_rules import is_own_evidence
+from collective.nrlabel.evidence_rules import is_safe_link
 from collective.nrlabel.evidence_rules import last_action
 from collective.nrlabel.evidence_rules import transition_refusal
 from datetime import date
@@ -112,7 +113,9 @@ def evidence_row(evidence, criterion=None):
         "download": file
         and f"{evidence.absolute_url()}/@@download/file/{file.filename}",
         "filename": file and file.filename,
-        "link": evidence.link,
+        "link": evidence.link if is_safe_link(evidence.link) else None,
+        # Stored before links were checked: shown as text, never as a live link.
+        "unsafe_link": evidence.link if not is_safe_link(evidence.link) else None,
         "transitions": transitions(evidence),
         "history": history(evidence),
         "can_edit": api.user.has_permission("Modify portal content", obj=evidence),
