@@ -1,8 +1,17 @@
-"""The shape of a referential and the rules every valid one obeys."""
+"""The shape of a referential and the rules every valid one obeys.
 
+Readers of every file format build these objects and then call ``validate``, so
+that a YAML file and a spreadsheet are held to the same rules, and the messages
+name the row or code at fault whatever the format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
 from collective.nrlabel import _
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 from zope.i18n import interpolate
 from zope.i18n import translate
 from zope.i18nmessageid import Message
@@ -39,11 +48,11 @@ LEVEL_TITLES = {
 }
 
 
-def level_title(level):
+def level_title(level: str) -> str:
     return LEVEL_TITLES.get(level, level)
 
 
-def english(message):
+def english(message: str) -> str:
     """``message`` in English, its nested messages too, without any translation
     machinery (readers and tests run without a site)."""
     if not isinstance(message, Message):
@@ -62,7 +71,7 @@ class ReferentialError(ValueError):
     English (for logs and tests).
     """
 
-    def __init__(self, problems):
+    def __init__(self, problems: str | Iterable[str]) -> None:
         if isinstance(problems, str):
             problems = [problems]
         problems = list(problems)
@@ -79,7 +88,7 @@ class ReferentialError(ValueError):
         self.problems = [english(message) for message in self.messages]
         super().__init__("\n".join(self.problems))
 
-    def translated(self, context=None, language=None):
+    def translated(self, context: Any = None, language: str | None = None) -> list[str]:
         """The listed problems in the language of ``context`` (a request) or in
         ``language``."""
         return [
@@ -95,12 +104,12 @@ class Node:
     code: str
     level: str
     parent_code: str | None
-    title: dict
-    guidance: dict = field(default_factory=dict)
+    title: dict[str, str]
+    guidance: dict[str, str] = field(default_factory=dict)
     # Where the node was read ("row 12", "theme 2 › principle 1"), for messages.
     where: str = ""
 
-    def text(self, attribute, language):
+    def text(self, attribute: str, language: str) -> str:
         """The title or guidance in ``language``, else in the first language it has."""
         values = getattr(self, attribute)
         if values.get(language):
@@ -117,23 +126,22 @@ class Referential:
 
     id: str
     version: str
-    title: dict
-    nodes: tuple
-    description: dict = field(default_factory=dict)
+    title: dict[str, str]
+    nodes: tuple[Node, ...]
+    description: dict[str, str] = field(default_factory=dict)
     publisher: str = ""
     source: str = ""
 
-    def text(self, attribute, language):
+    def text(self, attribute: str, language: str) -> str:
+        """The title or description in ``language``, else its first non-empty one."""
         values = getattr(self, attribute)
         return values.get(language) or next((v for v in values.values() if v), "")
 
-    def count(self, level):
+    def count(self, level: str) -> int:
+        """How many themes, principles or criteria (``level``) it holds."""
         return sum(1 for node in self.nodes if node.level == level)
 
-    def children(self, code):
-        return [node for node in self.nodes if node.parent_code == code]
-
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form, the one the registry stores and ``from_dict`` reads."""
         return {
             "id": self.id,
@@ -155,7 +163,8 @@ class Referential:
         }
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: dict[str, Any]) -> Referential:
+        """The referential ``as_dict`` gave (it was validated before it was stored)."""
         return cls(
             id=data["id"],
             version=data["version"],
@@ -176,7 +185,7 @@ class Referential:
         )
 
 
-def _label(node):
+def _label(node: Node) -> str:
     if node.where and node.code:
         return _(
             "import_where_code",
@@ -188,12 +197,41 @@ def _label(node):
     )
 
 
-def validate(referential):
+def validate(referential: Referential) -> Referential:
     """Return ``referential`` if it is usable, else raise ``ReferentialError``.
 
     Every problem is reported at once, each naming its row or code, so that a
     person fixing a spreadsheet does not have to import it once per mistake.
     """
+    problems = _metadata_problems(referential)
+    if not referential.nodes:
+        problems.append(
+            _(
+                "import_error_no_items",
+                default="The file contains no theme, principle or criterion.",
+            )
+        )
+        raise ReferentialError(problems)
+    # Codes are checked in reading order first (the first use of a code is the
+    # one kept), then each placement against the codes the whole file defines.
+    seen = {}
+    for node in referential.nodes:
+        problems += _node_problems(node, seen)
+    for node in referential.nodes:
+        problem = _placement_problem(node, seen)
+        if problem is not None:
+            problems.append(problem)
+    if not problems and not referential.count(CRITERION):
+        problems.append(
+            _("import_error_no_criterion", default="The file contains no criterion.")
+        )
+    if problems:
+        raise ReferentialError(problems)
+    return referential
+
+
+def _metadata_problems(referential: Referential) -> list[str]:
+    """What is wrong with the referential's id, version and title."""
     problems = []
     if not referential.id or not ID_PATTERN.match(referential.id):
         problems.append(
@@ -212,116 +250,105 @@ def validate(referential):
         problems.append(
             _("import_error_no_title", default="The referential has no title.")
         )
-    if not referential.nodes:
+    return problems
+
+
+def _node_problems(node: Node, seen: dict[str, Node]) -> list[str]:
+    """What is wrong with ``node`` on its own: code, level, title.
+
+    A node with a new, well-formed code is added to ``seen`` (code → node).
+    """
+    label = _label(node)
+    problems = []
+    code_problem = _code_problem(node, label, seen)
+    if code_problem is None:
+        seen[node.code] = node
+    else:
+        problems.append(code_problem)
+    if node.level not in LEVELS:
         problems.append(
             _(
-                "import_error_no_items",
-                default="The file contains no theme, principle or criterion.",
+                "import_error_unknown_level",
+                default="${label}: unknown level '${level}'; expected one of "
+                "${levels}.",
+                mapping={
+                    "label": label,
+                    "level": node.level,
+                    "levels": ", ".join(LEVELS),
+                },
             )
         )
-        raise ReferentialError(problems)
-
-    seen = {}
-    for node in referential.nodes:
-        label = _label(node)
-        if not node.code:
-            problems.append(
-                _(
-                    "import_error_no_code",
-                    default="${label}: the code is missing.",
-                    mapping={"label": label},
-                )
-            )
-        elif len(node.code) > MAX_CODE_LENGTH or not CODE_PATTERN.match(node.code):
-            problems.append(
-                _(
-                    "import_error_bad_code",
-                    default="${label}: the code may only hold letters, digits, '.', "
-                    "'-' and '_' (at most ${length} characters).",
-                    mapping={"label": label, "length": MAX_CODE_LENGTH},
-                )
-            )
-        elif node.code in seen:
-            problems.append(
-                _(
-                    "import_error_duplicate_code",
-                    default="${label}: the code ${code} is used twice (first at "
-                    "${first}).",
-                    mapping={
-                        "label": label,
-                        "code": node.code,
-                        "first": seen[node.code].where
-                        or _("import_earlier_item", default="an earlier item"),
-                    },
-                )
-            )
-        else:
-            seen[node.code] = node
-        if node.level not in LEVELS:
-            problems.append(
-                _(
-                    "import_error_unknown_level",
-                    default="${label}: unknown level '${level}'; expected one of "
-                    "${levels}.",
-                    mapping={
-                        "label": label,
-                        "level": node.level,
-                        "levels": ", ".join(LEVELS),
-                    },
-                )
-            )
-        if not any((v or "").strip() for v in node.title.values()):
-            problems.append(
-                _(
-                    "import_error_no_item_title",
-                    default="${label}: the title is missing.",
-                    mapping={"label": label},
-                )
-            )
-
-    for node in referential.nodes:
-        if node.level not in LEVELS:
-            continue
-        label = _label(node)
-        parent = seen.get(node.parent_code) if node.parent_code else None
-        if node.parent_code and parent is None:
-            problems.append(
-                _(
-                    "import_error_unknown_parent",
-                    default="${label}: its parent code ${parent} is not in the file.",
-                    mapping={"label": label, "parent": node.parent_code},
-                )
-            )
-            continue
-        parent_level = parent.level if parent else None
-        if parent_level not in ALLOWED_PARENTS[node.level]:
-            if parent is None:
-                problems.append(
-                    _(
-                        "import_error_needs_parent",
-                        default="${label}: a ${level} needs a parent code.",
-                        mapping={"label": label, "level": level_title(node.level)},
-                    )
-                )
-            else:
-                problems.append(
-                    _(
-                        "import_error_wrong_parent",
-                        default="${label}: a ${level} cannot be placed in a "
-                        "${parent_level} (${parent}).",
-                        mapping={
-                            "label": label,
-                            "level": level_title(node.level),
-                            "parent_level": level_title(parent_level),
-                            "parent": parent.code,
-                        },
-                    )
-                )
-
-    if not problems and not referential.count(CRITERION):
+    if not any((v or "").strip() for v in node.title.values()):
         problems.append(
-            _("import_error_no_criterion", default="The file contains no criterion.")
+            _(
+                "import_error_no_item_title",
+                default="${label}: the title is missing.",
+                mapping={"label": label},
+            )
         )
-    if problems:
-        raise ReferentialError(problems)
-    return referential
+    return problems
+
+
+def _code_problem(node: Node, label: str, seen: dict[str, Node]) -> str | None:
+    """Why ``node``'s code cannot be used (missing, malformed, taken), or None."""
+    if not node.code:
+        return _(
+            "import_error_no_code",
+            default="${label}: the code is missing.",
+            mapping={"label": label},
+        )
+    if len(node.code) > MAX_CODE_LENGTH or not CODE_PATTERN.match(node.code):
+        return _(
+            "import_error_bad_code",
+            default="${label}: the code may only hold letters, digits, '.', "
+            "'-' and '_' (at most ${length} characters).",
+            mapping={"label": label, "length": MAX_CODE_LENGTH},
+        )
+    if node.code in seen:
+        return _(
+            "import_error_duplicate_code",
+            default="${label}: the code ${code} is used twice (first at ${first}).",
+            mapping={
+                "label": label,
+                "code": node.code,
+                "first": seen[node.code].where
+                or _("import_earlier_item", default="an earlier item"),
+            },
+        )
+    return None
+
+
+def _placement_problem(node: Node, seen: dict[str, Node]) -> str | None:
+    """Why ``node`` cannot sit under its parent (unknown, missing or of a level
+    that cannot hold it), or None. Nodes of an unknown level were reported already.
+    """
+    if node.level not in LEVELS:
+        return None
+    label = _label(node)
+    parent = seen.get(node.parent_code) if node.parent_code else None
+    if node.parent_code and parent is None:
+        return _(
+            "import_error_unknown_parent",
+            default="${label}: its parent code ${parent} is not in the file.",
+            mapping={"label": label, "parent": node.parent_code},
+        )
+    parent_level = parent.level if parent else None
+    if parent_level in ALLOWED_PARENTS[node.level]:
+        return None
+    if parent is None:
+        return _(
+            "import_error_needs_parent",
+            default="${label}: a ${level} needs a parent code.",
+            mapping={"label": label, "level": level_title(node.level)},
+        )
+    return _(
+        "import_error_wrong_parent",
+        default="${label}: a ${level} cannot be placed in a "
+        "${parent_level} (${parent}).",
+        mapping={
+            "label": label,
+            "level": level_title(node.level),
+            "parent_level": level_title(parent_level),
+            "parent": parent.code,
+        },
+    )
