@@ -9,6 +9,8 @@ YAML anchors and aliases (the "billion laughs" bomb) are refused, so that a smal
 file cannot take the server's memory or time.
 """
 
+from __future__ import annotations
+
 from collective.nrlabel import _
 from collective.nrlabel.referential.model import CRITERION
 from collective.nrlabel.referential.model import LANGUAGES
@@ -23,6 +25,7 @@ from collective.nrlabel.settings import get_setting
 from collective.nrlabel.settings import INRLabelSettings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from zope.i18nmessageid import Message
 
 import csv
 import io
@@ -82,7 +85,7 @@ class Limits:
     max_depth: int = _default("import_max_depth")
 
     @classmethod
-    def from_settings(cls):
+    def from_settings(cls) -> Limits:
         """The limits set in the site's Label NR settings."""
         return cls(
             max_mb=get_setting("import_max_mb"),
@@ -91,37 +94,26 @@ class Limits:
         )
 
 
-def _too_many_rows(limit):
-    return ReferentialError(
-        _(
-            "import_error_too_many_rows",
-            default="The file has more than ${limit} rows; the limit is ${limit} "
-            "(Label NR settings).",
-            mapping={"limit": limit},
-        )
-    )
+# Limits of the Label NR settings a file went over; ``_over_limit`` adds the limit.
+TOO_MANY_ROWS = _(
+    "import_error_too_many_rows",
+    default="The file has more than ${limit} rows; the limit is ${limit} "
+    "(Label NR settings).",
+)
+TOO_MANY_ITEMS = _(
+    "import_error_too_many_items",
+    default="The file has more than ${limit} items (themes, principles and "
+    "criteria); the limit is ${limit} (Label NR settings).",
+)
+TOO_DEEP = _(
+    "import_error_too_deep",
+    default="The file is nested more than ${limit} levels deep; the limit "
+    "is ${limit} (Label NR settings).",
+)
 
 
-def _too_many_items(limit):
-    return ReferentialError(
-        _(
-            "import_error_too_many_items",
-            default="The file has more than ${limit} items (themes, principles and "
-            "criteria); the limit is ${limit} (Label NR settings).",
-            mapping={"limit": limit},
-        )
-    )
-
-
-def _too_deep(limit):
-    return ReferentialError(
-        _(
-            "import_error_too_deep",
-            default="The file is nested more than ${limit} levels deep; the limit "
-            "is ${limit} (Label NR settings).",
-            mapping={"limit": limit},
-        )
-    )
+def _over_limit(message: Message, limit: int) -> ReferentialError:
+    return ReferentialError(Message(message, mapping={"limit": limit}))
 
 
 def _check_size(data, max_mb):
@@ -137,8 +129,14 @@ def _check_size(data, max_mb):
 
 
 def read_referential(
-    data, filename, id=None, version=None, title=None, language="fr", limits=None
-):
+    data: bytes,
+    filename: str,
+    id: str | None = None,
+    version: str | None = None,
+    title: str | None = None,
+    language: str = "fr",
+    limits: Limits | None = None,
+) -> Referential:
     """Read ``data`` (bytes) according to ``filename``'s extension.
 
     ``id``, ``version`` and ``title`` override or supply the referential's metadata
@@ -164,26 +162,7 @@ def read_referential(
         raise ReferentialError(_("import_error_empty", default="The file is empty."))
     _check_size(data, limits.max_mb)
     stem = PurePosixPath(filename).stem
-    try:
-        if suffix == ".xlsx":
-            rows = _xlsx_rows(data, limits.max_rows)
-            referential = _from_rows(rows, stem, language)
-        else:
-            text = _decode(data)
-            if suffix == ".csv":
-                rows = _csv_rows(text, limits.max_rows)
-                referential = _from_rows(rows, stem, language)
-            elif suffix == ".json":
-                referential = _from_canonical(
-                    _load_json(text, limits.max_depth), stem, language, limits
-                )
-            else:
-                referential = _from_canonical(
-                    _load_yaml(text, limits.max_depth), stem, language, limits
-                )
-    except RecursionError:
-        # The depth checks should make this impossible; never answer a crash.
-        raise _too_deep(limits.max_depth) from None
+    referential = _read(data, suffix, stem, language, limits)
     overrides = {}
     if id:
         overrides["id"] = id
@@ -194,6 +173,24 @@ def read_referential(
     if overrides:
         referential = Referential(**{**referential.__dict__, **overrides})
     return validate(referential)
+
+
+def _read(data, suffix, stem, language, limits):
+    """The referential in ``data``, not validated yet, read as ``suffix`` says."""
+    try:
+        if suffix == ".xlsx":
+            return _from_rows(_xlsx_rows(data, limits.max_rows), stem, language)
+        text = _decode(data)
+        if suffix == ".csv":
+            return _from_rows(_csv_rows(text, limits.max_rows), stem, language)
+        if suffix == ".json":
+            loaded = _load_json(text, limits.max_depth)
+        else:
+            loaded = _load_yaml(text, limits.max_depth)
+        return _from_canonical(loaded, stem, language, limits)
+    except RecursionError:
+        # The depth checks should make this impossible; never answer a crash.
+        raise _over_limit(TOO_DEEP, limits.max_depth) from None
 
 
 def _decode(data):
@@ -238,7 +235,7 @@ def _json_depth_exceeds(text, max_depth):
 
 def _load_json(text, max_depth):
     if _json_depth_exceeds(text, max_depth):
-        raise _too_deep(max_depth)
+        raise _over_limit(TOO_DEEP, max_depth)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -289,7 +286,7 @@ class _StrictLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         self.depth += 1
         if self.depth > self.max_depth:
-            raise _too_deep(self.max_depth)
+            raise _over_limit(TOO_DEEP, self.max_depth)
         try:
             return super().compose_node(parent, index)
         finally:
@@ -387,6 +384,27 @@ def _where(trail, level, position):
 
 
 def _from_canonical(data, stem, language, limits):
+    """A referential from the canonical format's nested mapping (YAML or JSON)."""
+    _check_canonical(data)
+    language = data.get("language") or language
+    walk = _CanonicalWalk(language, limits.max_rows)
+    walk.items(_themes(data), THEME, None, "", "themes")
+    if walk.problems:
+        raise ReferentialError(walk.problems)
+    where = _("import_the_referential", default="The referential")
+    return Referential(
+        id=str(data.get("id") or _slug(stem)),
+        version=str(data.get("version") or ""),
+        title=_texts(data.get("title"), language, where, "title", []) or {},
+        description=_texts(data.get("description"), language, where, "description", []),
+        publisher=str(data.get("publisher") or ""),
+        source=str(data.get("source") or ""),
+        nodes=tuple(walk.nodes),
+    )
+
+
+def _check_canonical(data):
+    """Refuse what is not a mapping in the canonical format (this version's)."""
     if not isinstance(data, dict):
         raise ReferentialError(
             _(
@@ -405,25 +423,39 @@ def _from_canonical(data, stem, language, limits):
                 mapping={"declared": declared, "format": CANONICAL_FORMAT},
             )
         )
-    language = data.get("language") or language
-    problems = []
+
+
+def _themes(data):
     themes = data.get("themes")
     if themes is None:
-        themes = []
+        return []
     if not isinstance(themes, list):
         raise ReferentialError(
             _("import_error_themes_list", default="'themes' must be a list.")
         )
+    return themes
 
-    nodes = []
-    seen = 0
 
-    def walk(items, level, parent, trail, key):
-        nonlocal seen
+class _CanonicalWalk:
+    """The nodes of nested themes, principles and criteria, in reading order.
+
+    Problems are collected (``problems``) so that all are reported at once; only
+    going over the number of items stops the walk, before a huge file is read.
+    """
+
+    def __init__(self, language, max_items):
+        self.language = language
+        self.max_items = max_items
+        self.nodes = []
+        self.problems = []
+        self.seen = 0
+
+    def items(self, items, level, parent, trail, key):
+        """Read ``items`` (the list under ``key``) as nodes of ``level``."""
         if items is None:
             return
         if not isinstance(items, list):
-            problems.append(
+            self.problems.append(
                 _(
                     "import_error_not_a_list",
                     default="${where}: '${key}' must be a list.",
@@ -435,50 +467,40 @@ def _from_canonical(data, stem, language, limits):
             )
             return
         for position, item in enumerate(items, start=1):
-            seen += 1
-            if seen > limits.max_rows:
-                raise _too_many_items(limits.max_rows)
-            where = _where(trail, level, position)
-            if not isinstance(item, dict):
-                problems.append(
-                    _(
-                        "import_error_not_a_mapping",
-                        default="${where}: expected a mapping with 'code' and 'title'.",
-                        mapping={"where": where},
-                    )
-                )
-                continue
-            code = _code(item.get("code"))
-            nodes.append(
-                Node(
-                    code=code,
-                    level=level,
-                    parent_code=parent,
-                    title=_texts(item.get("title"), language, where, "title", problems),
-                    guidance=_texts(
-                        item.get("guidance"), language, where, "guidance", problems
-                    ),
-                    where=where,
+            self.seen += 1
+            if self.seen > self.max_items:
+                raise _over_limit(TOO_MANY_ITEMS, self.max_items)
+            self.item(item, level, parent, _where(trail, level, position))
+
+    def item(self, item, level, parent, where):
+        """Read one item, then the items it holds."""
+        if not isinstance(item, dict):
+            self.problems.append(
+                _(
+                    "import_error_not_a_mapping",
+                    default="${where}: expected a mapping with 'code' and 'title'.",
+                    mapping={"where": where},
                 )
             )
-            if level == THEME:
-                walk(item.get("principles"), PRINCIPLE, code, where, "principles")
-            if level in (THEME, PRINCIPLE):
-                walk(item.get("criteria"), CRITERION, code, where, "criteria")
+            return
+        code = _code(item.get("code"))
+        self.nodes.append(
+            Node(
+                code=code,
+                level=level,
+                parent_code=parent,
+                title=self.texts(item, "title", where),
+                guidance=self.texts(item, "guidance", where),
+                where=where,
+            )
+        )
+        if level == THEME:
+            self.items(item.get("principles"), PRINCIPLE, code, where, "principles")
+        if level in (THEME, PRINCIPLE):
+            self.items(item.get("criteria"), CRITERION, code, where, "criteria")
 
-    walk(themes, THEME, None, "", "themes")
-    if problems:
-        raise ReferentialError(problems)
-    where = _("import_the_referential", default="The referential")
-    return Referential(
-        id=str(data.get("id") or _slug(stem)),
-        version=str(data.get("version") or ""),
-        title=_texts(data.get("title"), language, where, "title", problems) or {},
-        description=_texts(data.get("description"), language, where, "description", []),
-        publisher=str(data.get("publisher") or ""),
-        source=str(data.get("source") or ""),
-        nodes=tuple(nodes),
-    )
+    def texts(self, item, name, where):
+        return _texts(item.get(name), self.language, where, name, self.problems)
 
 
 def _capped(rows, max_rows):
@@ -488,7 +510,7 @@ def _capped(rows, max_rows):
     kept = []
     for row in rows:
         if len(kept) > max_rows:
-            raise _too_many_rows(max_rows)
+            raise _over_limit(TOO_MANY_ROWS, max_rows)
         kept.append(list(row))
     return kept
 
@@ -546,7 +568,7 @@ def _row(number):
 
 
 def _from_rows(rows, stem, language):
-    """Nodes from a flat sheet: a header row, then one row per item."""
+    """A referential from a flat sheet: a header row, then one row per item."""
     # Row numbers as a spreadsheet shows them (the first row is 1); blank rows are
     # skipped but still counted.
     numbered = [
@@ -556,16 +578,25 @@ def _from_rows(rows, stem, language):
     ]
     if not numbered:
         raise ReferentialError(_("import_error_empty", default="The file is empty."))
-    header_number, header_row = numbered[0]
+    columns = _columns(*numbered[0])
+    nodes = [_row_node(number, row, columns, language) for number, row in numbered[1:]]
+    return Referential(
+        id=_slug(stem),
+        version="1",
+        title={language: stem},
+        nodes=tuple(nodes),
+    )
+
+
+def _columns(header_number, header_row):
+    """Which column (its index) holds what, from the header's names or their
+    aliases; refuses a sheet without the code, level and title columns."""
     header = [_code(value).lower() for value in header_row]
     columns = {}
-    unknown = []
     for index, name in enumerate(header):
         key = COLUMN_ALIASES.get(name)
         if key:
             columns.setdefault(key, index)
-        elif name:
-            unknown.append(name)
     missing = [c for c in ("code", "level") if c not in columns]
     if not any(k.startswith("title") for k in columns):
         missing.append("title_fr/title_en")
@@ -583,38 +614,32 @@ def _from_rows(rows, stem, language):
                 },
             )
         )
+    return columns
 
-    def cell(row, key):
+
+def _row_node(number, row, columns, language):
+    def cell(key):
         index = columns.get(key)
         if index is None or index >= len(row):
             return ""
         return _code(row[index])
 
-    def texts(row, name):
+    def texts(name):
+        # A plain "title" column is in ``language``; "title_en" says its own.
         values = {}
-        if cell(row, name):
-            values[language] = cell(row, name)
+        if cell(name):
+            values[language] = cell(name)
         for lang in LANGUAGES:
-            if cell(row, f"{name}_{lang}"):
-                values[lang] = cell(row, f"{name}_{lang}")
+            if cell(f"{name}_{lang}"):
+                values[lang] = cell(f"{name}_{lang}")
         return values
 
-    nodes = []
-    for number, row in numbered[1:]:
-        level = cell(row, "level")
-        nodes.append(
-            Node(
-                code=cell(row, "code"),
-                level=LEVEL_ALIASES.get(level.lower(), level.lower()),
-                parent_code=cell(row, "parent_code") or None,
-                title=texts(row, "title"),
-                guidance=texts(row, "guidance"),
-                where=_row(number),
-            )
-        )
-    return Referential(
-        id=_slug(stem),
-        version="1",
-        title={language: stem},
-        nodes=tuple(nodes),
+    level = cell("level").lower()
+    return Node(
+        code=cell("code"),
+        level=LEVEL_ALIASES.get(level, level),
+        parent_code=cell("parent_code") or None,
+        title=texts("title"),
+        guidance=texts("guidance"),
+        where=_row(number),
     )
