@@ -1,17 +1,29 @@
 """Import a referential file into the site, all or nothing.
 
-Shared by the import form and the ``nrlabel import-referential`` command.
+Shared by the import form and the ``nrlabel import-referential`` command, so that
+both apply the site's limits and refuse the same files with the same messages.
 """
 
+from __future__ import annotations
+
+from collective.nrlabel.referential.model import Referential
 from collective.nrlabel.referential.readers import Limits
 from collective.nrlabel.referential.readers import read_referential
 from collective.nrlabel.referential.registry import register_referential
 from plone import api
+from plone.api.types import Container
+from plone.api.types import Content
 
 
 def import_referential(
-    data, filename, id=None, version=None, title=None, language="fr", replace=False
-):
+    data: bytes,
+    filename: str,
+    id: str | None = None,
+    version: str | None = None,
+    title: str | None = None,
+    language: str = "fr",
+    replace: bool = False,
+) -> Referential:
     """Read, validate and register a referential; return it.
 
     Raises ``ReferentialError`` (listing every problem) before anything is stored.
@@ -29,7 +41,7 @@ def import_referential(
     return register_referential(referential, replace=replace)
 
 
-def create_programme(container, title, referential_id):
+def create_programme(container: Container, title: str, referential_id: str) -> Content:
     """Add a programme seeded from ``referential_id`` to ``container``."""
     return api.content.create(
         container=container,

@@ -5,6 +5,8 @@ JSON, in an annotation on the site root so that they survive restarts and travel
 with the database.
 """
 
+from __future__ import annotations
+
 from collective.nrlabel import _
 from collective.nrlabel.referential.model import Referential
 from collective.nrlabel.referential.model import ReferentialError
@@ -23,7 +25,7 @@ ANNOTATION_KEY = "collective.nrlabel.referentials"
 
 
 @cache
-def shipped_referentials():
+def shipped_referentials() -> dict[str, Referential]:
     """The referentials in the package's ``data`` folder, by id."""
     referentials = {}
     for path in sorted(DATA_DIRECTORY.glob("*.yaml")):
@@ -32,26 +34,26 @@ def shipped_referentials():
     return referentials
 
 
-def _storage(create=False):
+def _storage(create: bool = False) -> PersistentMapping | dict[str, str]:
     annotations = IAnnotations(api.portal.get())
     if create and ANNOTATION_KEY not in annotations:
         annotations[ANNOTATION_KEY] = PersistentMapping()
     return annotations.get(ANNOTATION_KEY, {})
 
 
-def imported_referentials():
+def imported_referentials() -> dict[str, Referential]:
     """The referentials imported into this site, by id."""
     return {
         id: Referential.from_dict(json.loads(data)) for id, data in _storage().items()
     }
 
 
-def available_referentials():
+def available_referentials() -> dict[str, Referential]:
     """Every referential a programme can be created from, shipped ones first."""
     return {**shipped_referentials(), **imported_referentials()}
 
 
-def get_referential(referential_id):
+def get_referential(referential_id: str) -> Referential:
     """The referential with this id; ``ReferentialError`` if the site has none."""
     referential = shipped_referentials().get(referential_id)
     if referential is not None:
@@ -64,7 +66,9 @@ def get_referential(referential_id):
     return Referential.from_dict(json.loads(data))
 
 
-def register_referential(referential, replace=False):
+def register_referential(
+    referential: Referential, replace: bool = False
+) -> Referential:
     """Offer a validated referential to new programmes of this site.
 
     Shipped referentials cannot be replaced; an imported one only with ``replace``.
@@ -91,13 +95,3 @@ def register_referential(referential, replace=False):
         )
     storage[referential.id] = json.dumps(referential.as_dict(), ensure_ascii=False)
     return referential
-
-
-def unregister_referential(referential_id):
-    """Stop offering an imported referential (programmes seeded from it stay)."""
-    storage = _storage()
-    if referential_id not in storage:
-        raise ReferentialError(
-            f"No imported referential has the id {referential_id!r}."
-        )
-    del storage[referential_id]

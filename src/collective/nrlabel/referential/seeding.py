@@ -1,8 +1,18 @@
-"""Build a programme's tree of themes, principles and criteria from a referential."""
+"""Build a programme's tree of themes, principles and criteria from a referential.
+
+The items are made here, not with ``api.content.create``: their ids are their codes
+(…/1/1.2/1.2.3, so that addresses read like the referential), and the whole tree
+comes with the programme whatever the user's permission to add single items.
+"""
+
+from __future__ import annotations
 
 from collective.nrlabel.referential.model import CRITERION
 from collective.nrlabel.referential.model import PRINCIPLE
+from collective.nrlabel.referential.model import Referential
 from collective.nrlabel.referential.model import THEME
+from plone.api.types import Container
+from plone.api.types import Content
 from plone.dexterity.utils import createContent
 from zExceptions import BadRequest
 
@@ -14,7 +24,7 @@ PORTAL_TYPES = {
 }
 
 
-def content_id(container, code):
+def content_id(container: Container, code: str) -> str:
     """The id of the item for ``code``: the code itself, as in …/1/1.2/1.2.3.
 
     Plone's name chooser would read "1.2.3" as a file name with an extension, so
@@ -27,7 +37,9 @@ def content_id(container, code):
     return code
 
 
-def seed_programme(programme, referential, language):
+def seed_programme(
+    programme: Content, referential: Referential, language: str | None
+) -> int:
     """Create ``referential``'s items in ``programme``, texts in ``language``.
 
     Runs as part of adding the programme: whoever may add a programme gets its
