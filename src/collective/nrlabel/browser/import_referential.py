@@ -109,9 +109,35 @@ class ImportReferentialForm(form.Form):
 
     @button.buttonAndHandler(_("button_import", default="Import"), name="import")
     def handle_import(self, action):
-        # plone.protect's automatic protection lets a forged request through when
-        # it only adds new objects (the first import creates the storage): check
-        # the form's token explicitly.
+        if not self._token_is_valid():
+            return
+        data, errors = self.extractData()
+        if errors:
+            self.status = self.formErrorsMessage
+            return
+        try:
+            referential, programme = self._import_file(data)
+        except ReferentialError as error:
+            self.refuse(
+                _(
+                    "error_import_failed",
+                    default="Nothing was imported: the file has ${count} problem(s).",
+                    mapping={"count": error.count},
+                ),
+                error.translated(context=self.request),
+            )
+            return
+        self._say_imported(referential, data["language"])
+        target = programme or self.context
+        self.request.response.redirect(target.absolute_url())
+
+    def _token_is_valid(self):
+        """Whether the form's token is right; if not, refuse with a 403.
+
+        plone.protect's automatic protection lets a forged request through when
+        it only adds new objects (the first import creates the storage): the
+        form's token is checked explicitly.
+        """
         try:
             CheckAuthenticator(self.request)
         except Forbidden:
@@ -124,60 +150,54 @@ class ImportReferentialForm(form.Form):
                     "and import the file again.",
                 )
             )
-            return
-        data, errors = self.extractData()
-        if errors:
-            self.status = self.formErrorsMessage
-            return
+            return False
+        return True
+
+    def _import_file(self, data):
+        """Import the uploaded file and, if asked, create a programme from it here.
+
+        Returns the referential and the programme (or None); raises
+        ``ReferentialError`` for any problem, the file's or the permission's.
+        """
         upload = data["file"]
-        try:
-            referential = import_referential(
-                upload.data,
-                upload.filename or "",
-                id=data.get("id"),
-                version=data.get("version"),
-                title=data.get("title"),
-                language=data["language"],
-                replace=bool(data.get("replace")),
-            )
-            programme = None
-            if data.get("programme_title"):
-                if not api.user.has_permission(
-                    "collective.nrlabel: Add Programme", obj=self.context
-                ):
-                    raise ReferentialError(
-                        _(
-                            "error_cannot_add_programme",
-                            default="You may not add a programme in this folder.",
-                        )
-                    )
-                programme = create_programme(
-                    self.context, data["programme_title"], referential.id
-                )
-        except ReferentialError as error:
-            self.refuse(
+        referential = import_referential(
+            upload.data,
+            upload.filename or "",
+            id=data.get("id"),
+            version=data.get("version"),
+            title=data.get("title"),
+            language=data["language"],
+            replace=bool(data.get("replace")),
+        )
+        if not data.get("programme_title"):
+            return referential, None
+        if not api.user.has_permission(
+            "collective.nrlabel: Add Programme", obj=self.context
+        ):
+            raise ReferentialError(
                 _(
-                    "error_import_failed",
-                    default="Nothing was imported: the file has ${count} problem(s).",
-                    mapping={"count": error.count},
-                ),
-                error.translated(context=self.request),
+                    "error_cannot_add_programme",
+                    default="You may not add a programme in this folder.",
+                )
             )
-            return
+        programme = create_programme(
+            self.context, data["programme_title"], referential.id
+        )
+        return referential, programme
+
+    def _say_imported(self, referential, language):
         api.portal.show_message(
             _(
                 "message_referential_imported",
                 default="Imported ${title} (${version}): ${criteria} criteria.",
                 mapping={
-                    "title": referential.text("title", data["language"]),
+                    "title": referential.text("title", language),
                     "version": referential.version,
                     "criteria": referential.count(CRITERION),
                 },
             ),
             request=self.request,
         )
-        target = programme or self.context
-        self.request.response.redirect(target.absolute_url())
 
     def render(self):
         """The form, under an error box when the import was refused (the form's
