@@ -718,7 +718,7 @@ def how_of(server):
 
 
 def measure_all(args, app, site):
-    from collective.nrlabel.audit import window
+    from collective.nrlabel import clock
     from collective.nrlabel.readiness import readiness
     from plone import api
 
@@ -726,7 +726,7 @@ def measure_all(args, app, site):
     users = create_users(site)
     programme = add_programme(site, "Programme NR", users)
     empty = add_programme(site, "Programme vide", users)
-    audit_end = add_audit(programme, window.today())
+    audit_end = add_audit(programme, clock.today())
     transaction.commit()
     criteria = criteria_of(programme)
     log(f"programme with {len(criteria)} criteria; building the data…")

@@ -2,7 +2,7 @@
 an evidence file being logged (hardening: formula injection, unsafe links, pack
 names, auditor downloads)."""
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock as addon_clock
 from collective.nrlabel.audit.downloads import downloads
 from datetime import date
 from datetime import datetime
@@ -40,7 +40,7 @@ HOSTILE_TITLES = {
 
 @pytest.fixture
 def programme(functional_portal, monkeypatch):
-    monkeypatch.setattr(window, "today", lambda: TODAY)
+    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
     programme = build_programme(functional_portal)
     transaction.commit()
     return programme

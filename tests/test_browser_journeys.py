@@ -4,7 +4,7 @@ the test site's real HTTP server, with an axe-core accessibility check of each p
 Screenshots go to docs/screenshots/, where the user guides use them.
 """
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock as addon_clock
 from datetime import date
 from datetime import timedelta
 from nr_setup import assess
@@ -68,8 +68,8 @@ def chromium():
 
 @pytest.fixture
 def clock(monkeypatch):
-    monkeypatch.setattr(window, "today", lambda: TODAY)
-    return lambda day: monkeypatch.setattr(window, "today", lambda: day)
+    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
+    return lambda day: monkeypatch.setattr(addon_clock, "today", lambda: day)
 
 
 @pytest.fixture

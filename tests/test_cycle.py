@@ -1,16 +1,16 @@
 """The labelling cycle: findings and actions, the audit freeze, renewal, steps."""
 
-from collective.nrlabel.actions import create_action_from_finding
-from collective.nrlabel.actions import overdue_actions
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock as addon_clock
+from collective.nrlabel.action_plan import create_action_from_finding
+from collective.nrlabel.action_plan import overdue_actions
 from collective.nrlabel.audit.freeze import frozen_by_audit
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.renewal import evidence_carried_over
 from collective.nrlabel.audit.renewal import evidence_expired_for
 from collective.nrlabel.audit.renewal import RenewalError
 from collective.nrlabel.audit.renewal import start_renewal
+from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.reminders import expire_labels
-from collective.nrlabel.steps import labelling_steps
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import add_evidence
@@ -37,7 +37,7 @@ TODAY = date(2026, 6, 15)
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    monkeypatch.setattr(window, "today", lambda: TODAY)
+    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ class TestRenewal:
 
     def test_labels_expire_by_date(self, programme, labelled, monkeypatch):
         assert expire_labels() == 0
-        monkeypatch.setattr(window, "today", lambda: date(2026, 9, 2))
+        monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 9, 2))
         assert expire_labels() == 1
         assert api.content.get_state(labelled) == "expired"
 

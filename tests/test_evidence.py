@@ -1,10 +1,10 @@
 """Evidence: invariants, uploads, segregation of duties, reasons, mails, relations."""
 
 from collective.nrlabel.content.evidence import IEvidence
-from collective.nrlabel.evidence_queries import evidence_of_criterion
-from collective.nrlabel.evidence_rules import check_upload
-from collective.nrlabel.evidence_rules import safe_filename
-from collective.nrlabel.evidence_rules import UploadRefused
+from collective.nrlabel.evidence.queries import evidence_of_criterion
+from collective.nrlabel.evidence.rules import check_upload
+from collective.nrlabel.evidence.rules import safe_filename
+from collective.nrlabel.evidence.rules import UploadRefused
 from datetime import date
 from nr_setup import add_evidence
 from nr_setup import build_programme

@@ -3,7 +3,7 @@
 The auditor is listed on the audit only (no role of their own on the programme).
 """
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock as addon_clock
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import audit_transition
@@ -28,7 +28,7 @@ def clock(monkeypatch):
     """Set the date every rule reads (the test server runs in this process)."""
 
     def set_today(day):
-        monkeypatch.setattr(window, "today", lambda: day)
+        monkeypatch.setattr(addon_clock, "today", lambda: day)
 
     return set_today
 

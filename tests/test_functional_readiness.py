@@ -1,7 +1,7 @@
 """Dashboard, @nr-readiness, CSV/XLSX exports and the audit pack agree, and each
 role gets only what it may."""
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock as addon_clock
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import assess
@@ -41,7 +41,7 @@ def programme(functional_portal, monkeypatch):
     from zope.component import getUtility
     from zope.intid.interfaces import IIntIds
 
-    monkeypatch.setattr(window, "today", lambda: TODAY)
+    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
     programme = build_programme(functional_portal)
     c = lambda code: criterion_at(programme, code)  # noqa: E731
     evidence_in_state(
@@ -266,7 +266,7 @@ def test_auditor_gets_the_pack_only_in_the_window(programme, monkeypatch):
     response = get(f"{programme.absolute_url()}/@@nr-audit-pack", user="ext-auditor")
     assert response.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
-    monkeypatch.setattr(window, "today", lambda: date(2026, 7, 1))
+    monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 7, 1))
     late = requests.get(
         f"{programme.absolute_url()}/@@nr-audit-pack",
         auth=("ext-auditor", PASSWORD),

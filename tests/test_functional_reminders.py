@@ -1,6 +1,6 @@
 """Reminder mails, sent once a day whatever the number of runs."""
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock as addon_clock
 from collective.nrlabel.reminders import collect_reminders
 from collective.nrlabel.reminders import send_reminders
 from datetime import date
@@ -21,7 +21,7 @@ import transaction
 
 @pytest.fixture
 def programme(functional_portal, monkeypatch):
-    monkeypatch.setattr(window, "today", lambda: date(2026, 6, 15))
+    monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 6, 15))
     programme = build_programme(functional_portal)
     criterion = criterion_at(programme, "1.1.1")
     evidence_in_state(
@@ -95,7 +95,7 @@ def test_sent_once_a_day(functional_portal, programme, monkeypatch):
     transaction.commit()
     assert functional_portal.MailHost.messages == []
 
-    monkeypatch.setattr(window, "today", lambda: date(2026, 6, 16))
+    monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 6, 16))
     assert send_reminders()[0] == 3
 
 

@@ -4,7 +4,7 @@ with the title) and as people who may not (403 or the login page, never 500).
 Written in terms of the user ids of nr_setup.USERS, not of role names.
 """
 
-from collective.nrlabel.actions import plan_action
+from collective.nrlabel.action_plan import plan_action
 from datetime import date
 from datetime import timedelta
 from nr_setup import add_audit

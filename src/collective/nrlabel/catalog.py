@@ -9,9 +9,9 @@ from collective.nrlabel.content.audit import IAudit
 from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.content.evidence import IEvidence
 from collective.nrlabel.content.referential_item import IReferentialItem
-from collective.nrlabel.evidence_rules import approval
-from collective.nrlabel.evidence_rules import last_action
-from collective.nrlabel.evidence_rules import supported_criteria_uids
+from collective.nrlabel.evidence.rules import approval
+from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import supported_criteria_uids
 from plone.indexer import indexer
 
 

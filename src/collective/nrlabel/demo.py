@@ -133,7 +133,7 @@ def _demo_cycle(programme):
     The demo auditor reads the programme through the audit only, while today is
     inside its window.
     """
-    from collective.nrlabel.audit import window
+    from collective.nrlabel import clock
     from datetime import timedelta
     from z3c.relationfield import RelationValue
     from zope.component import getUtility
@@ -165,7 +165,7 @@ def _demo_cycle(programme):
             priority="high",
             progress=40,
         )
-    today = window.today()
+    today = clock.today()
     audit = api.content.create(
         container=programme,
         type="nr_audit",

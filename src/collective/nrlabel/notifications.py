@@ -1,10 +1,11 @@
 """Mails sent when evidence moves through review, in each recipient's language."""
 
 from collective.nrlabel import _
-from collective.nrlabel.content.programme import programme_of
-from collective.nrlabel.evidence_rules import submitter
+from collective.nrlabel.evidence.rules import submitter
+from collective.nrlabel.programme_tree import programme_of
 from plone import api
 from zope.i18n import translate
+from zope.i18nmessageid import Message
 
 import logging
 import transaction
@@ -97,66 +98,69 @@ def _mapping(evidence, **extra):
     }
 
 
-def notify_review(evidence, event):
-    """submit: the programme's reviewers and leads; approve/reject: the submitter."""
-    if event.transition is None:
-        return
-    transition = event.transition.id
-    current = api.user.get_current()
-    actor = current.getId()
-    actor_name = current.getProperty("fullname", "") or actor
+# What each review transition says, and to whom (see review_recipients).
+REVIEW_MAILS = {
+    "submit": (
+        _(
+            "mail_submit_subject",
+            default="[Label NR] Evidence to review: ${code} ${title}",
+        ),
+        _(
+            "mail_submit_body",
+            default='${actor} submitted evidence "${title}" for criterion '
+            "${code} ${criterion}.\n\nReview it: ${url}\n",
+        ),
+    ),
+    "approve": (
+        _(
+            "mail_approve_subject",
+            default="[Label NR] Evidence approved: ${code} ${title}",
+        ),
+        _(
+            "mail_approve_body",
+            default='${actor} approved your evidence "${title}" for criterion '
+            "${code} ${criterion}.\n\nComment: ${reason}\n\n${url}\n",
+        ),
+    ),
+    "reject": (
+        _(
+            "mail_reject_subject",
+            default="[Label NR] Evidence rejected: ${code} ${title}",
+        ),
+        _(
+            "mail_reject_body",
+            default='${actor} rejected your evidence "${title}" for criterion '
+            "${code} ${criterion}.\n\nReason: ${reason}\n\nRevise it: ${url}\n",
+        ),
+    ),
+}
+
+
+def review_recipients(evidence, transition, actor_id):
+    """submit: the programme's reviewers and leads; approve/reject: the submitter.
+    Never the person who acted."""
     if transition == "submit":
-        programme = programme_of(evidence) or evidence
-        mapping = _mapping(evidence, actor=actor_name)
-        for user in users_with_local_roles(programme, REVIEWER_ROLES):
-            if user.getId() == actor:
-                continue
-            send(
-                user,
-                _(
-                    "mail_submit_subject",
-                    default="[Label NR] Evidence to review: ${code} ${title}",
-                    mapping=mapping,
-                ),
-                _(
-                    "mail_submit_body",
-                    default='${actor} submitted evidence "${title}" for criterion '
-                    "${code} ${criterion}.\n\nReview it: ${url}\n",
-                    mapping=mapping,
-                ),
-            )
-    elif transition in ("approve", "reject"):
+        users = users_with_local_roles(
+            programme_of(evidence) or evidence, REVIEWER_ROLES
+        )
+    else:
         submitter_id = submitter(evidence)
         user = api.user.get(userid=submitter_id) if submitter_id else None
-        if user is None or submitter_id == actor:
-            return
-        mapping = _mapping(
-            evidence,
-            actor=actor_name,
-            reason=((event.kwargs or {}).get("comment") or "").strip() or "—",
-        )
-        if transition == "approve":
-            subject = _(
-                "mail_approve_subject",
-                default="[Label NR] Evidence approved: ${code} ${title}",
-                mapping=mapping,
-            )
-            body = _(
-                "mail_approve_body",
-                default='${actor} approved your evidence "${title}" for criterion '
-                "${code} ${criterion}.\n\nComment: ${reason}\n\n${url}\n",
-                mapping=mapping,
-            )
-        else:
-            subject = _(
-                "mail_reject_subject",
-                default="[Label NR] Evidence rejected: ${code} ${title}",
-                mapping=mapping,
-            )
-            body = _(
-                "mail_reject_body",
-                default='${actor} rejected your evidence "${title}" for criterion '
-                "${code} ${criterion}.\n\nReason: ${reason}\n\nRevise it: ${url}\n",
-                mapping=mapping,
-            )
+        users = [user] if user is not None else []
+    return [user for user in users if user.getId() != actor_id]
+
+
+def mail_review(evidence, transition, actor, comment=""):
+    """Mail whoever must hear of ``transition`` on ``evidence``, in their language."""
+    if transition not in REVIEW_MAILS:
+        return
+    mapping = _mapping(
+        evidence,
+        actor=actor.getProperty("fullname", "") or actor.getId(),
+        reason=(comment or "").strip() or "—",
+    )
+    subject, body = (
+        Message(text, mapping=mapping) for text in REVIEW_MAILS[transition]
+    )
+    for user in review_recipients(evidence, transition, actor.getId()):
         send(user, subject, body)

@@ -13,6 +13,16 @@ from plone import api
 REFERENTIAL_TYPES = ("nr_theme", "nr_principle", "nr_criterion")
 
 
+def programme_of(context):
+    """The programme that holds ``context`` (or ``context`` itself), else None."""
+    from collective.nrlabel.content.programme import IProgramme
+
+    for item in getattr(context, "aq_chain", ()):
+        if IProgramme.providedBy(item):
+            return item
+    return None
+
+
 @dataclass
 class TreeNode:
     code: str

@@ -13,8 +13,8 @@ amount of evidence, and no object is woken up.
 - Readiness % = covered / applicable, per programme, theme and principle.
 """
 
-from collective.nrlabel.actions import OPEN_STATES
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock
+from collective.nrlabel.action_plan import OPEN_STATES
 from collective.nrlabel.scoring import assessments
 from collective.nrlabel.scoring import score_report
 from dataclasses import dataclass
@@ -122,7 +122,7 @@ def next_audit_brain(programme):
 
 def readiness(programme, on=None):
     """Readiness of ``programme`` on ``on`` (default: today)."""
-    today = (on or window.today()).isoformat()
+    today = (on or clock.today()).isoformat()
     audit = next_audit_brain(programme)
     reference = (
         audit.nr_window_end if audit is not None and audit.nr_window_end else today

@@ -8,8 +8,8 @@ a reminder already sent today to a person about an item is not sent again.
 from BTrees.OOBTree import OOBTree
 from BTrees.OOBTree import OOTreeSet
 from collective.nrlabel import _
-from collective.nrlabel.actions import overdue_actions
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock
+from collective.nrlabel.action_plan import overdue_actions
 from collective.nrlabel.audit.lifecycle import has_expired
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.lifecycle import latest_labelled
@@ -53,7 +53,7 @@ def _programmes():
 
 def collect_reminders(on=None):
     """Every reminder due ``on`` (default: today), one per item and recipient."""
-    on = on or window.today()
+    on = on or clock.today()
     reminders = []
     for programme in _programmes():
         leads = [u.getId() for u in users_with_local_roles(programme, ("NR Lead",))]
@@ -151,7 +151,7 @@ def _sent_log():
 
 def send_reminders(on=None):
     """Mail each person their reminders not yet sent today; return (sent mails, items)."""
-    on = on or window.today()
+    on = on or clock.today()
     log = _sent_log()
     day = on.isoformat()
     for old in [d for d in log if d < (on - timedelta(days=KEEP_DAYS)).isoformat()]:

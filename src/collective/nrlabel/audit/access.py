@@ -14,7 +14,7 @@ from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
 from BTrees.OOBTree import OOBTree
 from collective.nrlabel.audit.window import window_open
-from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.programme_tree import programme_of
 from plone import api
 from Products.PluggableAuthService.interfaces.plugins import IGroupsPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin
@@ -104,7 +104,7 @@ def uninstall_plugin(portal):
         acl_users._delObject(PLUGIN_ID)
 
 
-def sync_audit(audit, event=None):
+def record_audit(audit):
     """Record the audit's state, window and auditors; give its group the role once."""
     plugin = access_plugin()
     if plugin is None:
@@ -135,14 +135,13 @@ def sync_audit(audit, event=None):
         programme.reindexObjectSecurity()
 
 
-def forget_audit_on_removal(audit, event):
-    """IObjectRemovedEvent: forget the audit (its programme is the old parent)."""
+def forget_audit(audit, programme):
+    """Forget a removed audit: its group, and the group's role on ``programme``."""
     plugin = access_plugin()
     uid = audit.UID()
     if plugin is not None:
         plugin.forget(uid)
     gid = group_id(uid)
-    programme = programme_of(event.oldParent)
     if programme is not None and programme.get_local_roles_for_userid(gid):
         programme.manage_delLocalRoles([gid])
         programme.reindexObjectSecurity()

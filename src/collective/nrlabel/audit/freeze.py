@@ -2,9 +2,8 @@
 
 from collective.nrlabel import _
 from collective.nrlabel.audit.window import IN_AUDIT
-from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.programme_tree import programme_of
 from plone import api
-from zExceptions import Forbidden
 
 
 def audit_in_progress(programme):
@@ -33,9 +32,3 @@ FROZEN_MESSAGE = _(
     default="An audit is in progress: approved evidence cannot be changed, reopened "
     "or deleted until it ends. You can still add new evidence.",
 )
-
-
-def refuse_change_when_frozen(evidence, event):
-    """Edit and delete of frozen evidence are refused (the transaction aborts)."""
-    if frozen_by_audit(evidence):
-        raise Forbidden(api.portal.translate(FROZEN_MESSAGE))

@@ -1,6 +1,6 @@
 """Dates of a labelling cycle: label expiry and the audits of a programme."""
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock
 from collective.nrlabel.settings import get_setting
 from datetime import date
 from plone import api
@@ -23,7 +23,7 @@ def label_expiry(audit):
 
 def has_expired(audit, on=None):
     expiry = label_expiry(audit)
-    return expiry is not None and expiry < (on or window.today())
+    return expiry is not None and expiry < (on or clock.today())
 
 
 def audits(programme, states=None):

@@ -7,10 +7,10 @@ each chunk leaves as soon as it is compressed, so the pack never sits in memory
 and reading it does not depend on the database connection of the request.
 """
 
-from collective.nrlabel.evidence_rules import approval
-from collective.nrlabel.evidence_rules import is_safe_link
-from collective.nrlabel.evidence_rules import review_state
-from collective.nrlabel.evidence_rules import safe_filename
+from collective.nrlabel.evidence.rules import approval
+from collective.nrlabel.evidence.rules import is_safe_link
+from collective.nrlabel.evidence.rules import review_state
+from collective.nrlabel.evidence.rules import safe_filename
 from collective.nrlabel.exports import spreadsheet_row
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.scoring import code_sort_key

@@ -2,7 +2,7 @@
 
 from collective.nrlabel import _
 from collective.nrlabel.audit.lifecycle import label_expiry
-from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.programme_tree import programme_of
 from datetime import timedelta
 from plone import api
 

@@ -2,11 +2,11 @@
 downloads and reminders."""
 
 from collective.nrlabel import _
-from collective.nrlabel.actions import action_plan
-from collective.nrlabel.actions import actions_from
-from collective.nrlabel.actions import create_action_from_finding
-from collective.nrlabel.actions import OPEN_STATES
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock
+from collective.nrlabel.action_plan import action_plan
+from collective.nrlabel.action_plan import actions_from
+from collective.nrlabel.action_plan import create_action_from_finding
+from collective.nrlabel.action_plan import OPEN_STATES
 from collective.nrlabel.audit.downloads import downloads
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.renewal import default_window
@@ -21,7 +21,7 @@ from collective.nrlabel.content.action import ORIGINS
 from collective.nrlabel.content.action import PRIORITIES
 from collective.nrlabel.content.audit import AUDIT_KINDS
 from collective.nrlabel.content.finding import FINDING_TYPES
-from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.reminders import collect_reminders
 from collective.nrlabel.reminders import expire_labels
 from collective.nrlabel.reminders import send_reminders
@@ -65,7 +65,7 @@ def state_title(obj):
 
 class ActionPlanView(BrowserView):
     def rows(self):
-        on = window.today().isoformat()
+        on = clock.today().isoformat()
         rows = []
         for brain in api.content.find(
             context=self.context, portal_type="nr_action", sort_on="nr_due_date"
@@ -178,7 +178,7 @@ class AuditView(BrowserView):
         return self.context.kind == "renewal"
 
     def renewal_evidence(self):
-        on = self.context.window_end or window.today()
+        on = self.context.window_end or clock.today()
         return {
             "carried_over": len(evidence_carried_over(self.programme, on)),
             "expired": [
@@ -321,7 +321,7 @@ class PlanActionView(BrowserView):
     FIELDS = ("title", "due_date", "priority")
 
     def __call__(self):
-        from collective.nrlabel.actions import plan_action
+        from collective.nrlabel.action_plan import plan_action
 
         PostOnly(self.request)
         CheckAuthenticator(self.request)

@@ -1,18 +1,18 @@
 """The readiness dashboard, the criteria matrix exports and the audit pack."""
 
 from collective.nrlabel import _
-from collective.nrlabel.audit import window
-from collective.nrlabel.audit.downloads import no_sniffing
+from collective.nrlabel import clock
 from collective.nrlabel.audit.downloads import record_pack_download
 from collective.nrlabel.audit.pack import pack_entries
 from collective.nrlabel.audit.pack import PackIterator
 from collective.nrlabel.audit.pack import stream_pack
 from collective.nrlabel.browser.charts import bar_chart
 from collective.nrlabel.browser.charts import radar_chart
+from collective.nrlabel.browser.downloads import no_sniffing
 from collective.nrlabel.exports import matrix_csv
 from collective.nrlabel.exports import matrix_xlsx
+from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.readiness import readiness
-from collective.nrlabel.steps import labelling_steps
 from functools import cached_property
 from plone import api
 from Products.Five.browser import BrowserView
@@ -113,7 +113,7 @@ class MatrixExportView(BrowserView):
 
     def __call__(self):
         result = readiness(self.context)
-        stamp = window.today().isoformat()
+        stamp = clock.today().isoformat()
         name = f"criteria-{self.context.getId()}-{stamp}"
         if self.format == "xlsx":
             _attachment(
@@ -135,7 +135,7 @@ class AuditPackView(BrowserView):
 
     def __call__(self):
         entries = pack_entries(self.context)
-        stamp = window.today().isoformat()
+        stamp = clock.today().isoformat()
         filename = f"audit-pack-{self.context.getId()}-{stamp}.zip"
         _attachment(self.request.response, filename, "application/zip")
         record_pack_download(self.context, self.request, filename, len(entries))

@@ -2,19 +2,19 @@
 the review queue and each editor's drafts."""
 
 from collective.nrlabel import _
+from collective.nrlabel import clock
 from collective.nrlabel.content.evidence import KINDS
-from collective.nrlabel.content.programme import programme_of
-from collective.nrlabel.evidence_queries import evidence_of_criterion
-from collective.nrlabel.evidence_queries import my_evidence
-from collective.nrlabel.evidence_queries import review_queue
-from collective.nrlabel.evidence_queries import waiting_days
-from collective.nrlabel.evidence_rules import approval
-from collective.nrlabel.evidence_rules import EVIDENCE_WORKFLOW
-from collective.nrlabel.evidence_rules import is_own_evidence
-from collective.nrlabel.evidence_rules import is_safe_link
-from collective.nrlabel.evidence_rules import last_action
-from collective.nrlabel.evidence_rules import transition_refusal
-from datetime import date
+from collective.nrlabel.evidence.queries import evidence_of_criterion
+from collective.nrlabel.evidence.queries import my_evidence
+from collective.nrlabel.evidence.queries import review_queue
+from collective.nrlabel.evidence.queries import waiting_days
+from collective.nrlabel.evidence.rules import approval
+from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
+from collective.nrlabel.evidence.rules import is_own_evidence
+from collective.nrlabel.evidence.rules import is_safe_link
+from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import transition_refusal
+from collective.nrlabel.programme_tree import programme_of
 from functools import cached_property
 from plone import api
 from plone.app.content.browser.content_status_modify import (
@@ -93,7 +93,7 @@ def transitions(evidence):
 def evidence_row(evidence, criterion=None):
     """Everything a list of evidence shows about one item (object is awake here)."""
     approver, approved = approval(evidence)
-    today = date.today()
+    today = clock.today()
     file = evidence.file
     return {
         "title": evidence.Title(),
@@ -163,7 +163,7 @@ class CriterionView(BrowserView):
         return api.user.has_permission("Modify portal content", obj=self.context)
 
     def can_plan_action(self):
-        from collective.nrlabel.actions import action_plan
+        from collective.nrlabel.action_plan import action_plan
 
         programme = programme_of(self.context)
         return programme is not None and api.user.has_permission(

@@ -5,9 +5,9 @@ from AccessControl import getSecurityManager
 from AccessControl.class_init import InitializeClass
 from collective.nrlabel import _
 from collective.nrlabel.audit.freeze import frozen_by_audit
-from collective.nrlabel.evidence_rules import check_link
-from collective.nrlabel.evidence_rules import check_upload
-from collective.nrlabel.evidence_rules import may_review
+from collective.nrlabel.evidence.rules import check_link
+from collective.nrlabel.evidence.rules import check_upload
+from collective.nrlabel.evidence.rules import may_review
 from plone.app.textfield import RichText
 from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
 from plone.autoform import directives

@@ -1,13 +1,9 @@
 """NR Programme: one organisation's Label NR effort, seeded from a referential."""
 
 from collective.nrlabel import _
-from collective.nrlabel.referential.registry import get_referential
-from collective.nrlabel.referential.seeding import seed_programme
-from plone import api
 from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
-from Products.CMFCore.indexing import processQueue
 from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import implementer
@@ -94,43 +90,3 @@ class Programme(Container):
     referential_version = None
     training_date = None
     training_notes = None
-
-
-def programme_of(context):
-    """The programme that holds ``context`` (or ``context`` itself), else None."""
-    for item in getattr(context, "aq_chain", ()):
-        if IProgramme.providedBy(item):
-            return item
-    return None
-
-
-def add_action_plan(programme):
-    """Every programme has one action plan, created with it."""
-    from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
-    from plone.dexterity.utils import createContent
-
-    if ACTION_PLAN_ID in programme.objectIds():
-        return programme[ACTION_PLAN_ID]
-    plan = createContent(
-        "nr_action_plan",
-        title=api.portal.translate(_("title_action_plan", default="Action plan")),
-    )
-    plan.id = ACTION_PLAN_ID
-    programme._setObject(ACTION_PLAN_ID, plan)
-    return programme[ACTION_PLAN_ID]
-
-
-def seed_new_programme(programme, event):
-    """Create the referential's tree in a newly added, still empty programme.
-
-    A programme that arrives with content (a copy, an import) is left as it is.
-    """
-    if programme.objectIds():
-        return
-    referential = get_referential(programme.referential or DEFAULT_REFERENTIAL)
-    language = api.portal.get_default_language()
-    seed_programme(programme, referential, language)
-    add_action_plan(programme)
-    # Index the tree now: the programme is often renamed right after being added
-    # (title to id), and the move must find its children in the catalog.
-    processQueue()

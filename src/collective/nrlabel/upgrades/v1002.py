@@ -1,7 +1,7 @@
 """1001 → 1002: self-assessment, action plan, audits, auditor access, reminders."""
 
+from collective.nrlabel.action_plan import add_action_plan
 from collective.nrlabel.audit.access import install_plugin
-from collective.nrlabel.content.programme import add_action_plan
 from plone import api
 
 

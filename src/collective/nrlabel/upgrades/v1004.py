@@ -5,7 +5,7 @@ The import steps (rolemap, sharing, workflows, registry) are declared in ZCML;
 this handler does what no import step can: existing programmes and their content.
 """
 
-from collective.nrlabel.evidence_rules import record_author
+from collective.nrlabel.evidence.rules import record_author
 from plone import api
 
 import logging

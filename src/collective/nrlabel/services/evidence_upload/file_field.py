@@ -6,7 +6,7 @@ user looking in the wrong place. Here the same check as the forms' runs first.
 """
 
 from collective.nrlabel.content.evidence import IEvidence
-from collective.nrlabel.evidence_rules import check_upload
+from collective.nrlabel.evidence.rules import check_upload
 from plone.namedfile.interfaces import INamedField
 from plone.restapi.deserializer.dxfields import NamedFieldDeserializer
 from plone.restapi.interfaces import IFieldDeserializer

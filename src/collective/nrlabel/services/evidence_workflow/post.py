@@ -5,7 +5,7 @@ For evidence the refusal is a matter of rights (segregation of duties, the audit
 freeze, the role), so it is answered 401 (anonymous) or 403 with the reason.
 """
 
-from collective.nrlabel.evidence_rules import transition_refusal
+from collective.nrlabel.evidence.rules import transition_refusal
 from plone import api
 from plone.restapi.services.workflow.transition import WorkflowTransition
 

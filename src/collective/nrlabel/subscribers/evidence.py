@@ -1,15 +1,18 @@
-"""Event handlers that keep evidence consistent: file names, rejection reasons,
-who changed the content (co-authors), administrator overrides recorded in the history, catalog up to date.
-"""
+"""Event handlers on evidence: file names, rejection reasons, co-authors, the audit
+freeze, administrator overrides in the history, the catalog, review mails."""
 
 from collective.nrlabel import _
-from collective.nrlabel.evidence_rules import EVIDENCE_WORKFLOW
-from collective.nrlabel.evidence_rules import is_override
-from collective.nrlabel.evidence_rules import is_own_evidence
-from collective.nrlabel.evidence_rules import record_author
-from collective.nrlabel.evidence_rules import safe_filename
+from collective.nrlabel.audit.freeze import frozen_by_audit
+from collective.nrlabel.audit.freeze import FROZEN_MESSAGE
+from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
+from collective.nrlabel.evidence.rules import is_override
+from collective.nrlabel.evidence.rules import is_own_evidence
+from collective.nrlabel.evidence.rules import record_author
+from collective.nrlabel.evidence.rules import safe_filename
+from collective.nrlabel.notifications import mail_review
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
+from zExceptions import Forbidden
 
 
 REVIEW_TRANSITIONS = ("approve", "reject")
@@ -76,3 +79,20 @@ def record_manager_self_review(evidence, event):
 def reindex_after_transition(evidence, event):
     # Submitter and approver are catalog metadata computed from the history.
     evidence.reindexObject()
+
+
+def refuse_change_when_frozen(evidence, event):
+    """Edit and delete of frozen evidence are refused (the transaction aborts)."""
+    if frozen_by_audit(evidence):
+        raise Forbidden(api.portal.translate(FROZEN_MESSAGE))
+
+
+def mail_about_review(evidence, event):
+    """Submitted: tell the reviewers; approved or rejected: tell the submitter."""
+    if event.transition is not None:
+        mail_review(
+            evidence,
+            event.transition.id,
+            api.user.get_current(),
+            (event.kwargs or {}).get("comment") or "",
+        )

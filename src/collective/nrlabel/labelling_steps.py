@@ -1,7 +1,7 @@
 """The six steps of the labelling process, and where a programme stands on each."""
 
 from collective.nrlabel import _
-from collective.nrlabel.audit import window
+from collective.nrlabel import clock
 from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.lifecycle import latest_labelled
@@ -22,7 +22,7 @@ class Step:
 
 def labelling_steps(programme, items=None, on=None):
     """Steps 1–6 with a status and a short detail (dates, progress)."""
-    on = on or window.today()
+    on = on or clock.today()
     items = assessments(programme) if items is None else items
     applicable = [i for i in items if i.applicable]
     assessed = [

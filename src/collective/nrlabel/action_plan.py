@@ -1,10 +1,11 @@
 """The action plan: actions from findings, and which actions are overdue."""
 
-from collective.nrlabel.audit import window
+from collective.nrlabel import _
+from collective.nrlabel import clock
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
-from collective.nrlabel.content.programme import add_action_plan
-from collective.nrlabel.content.programme import programme_of
+from collective.nrlabel.programme_tree import programme_of
 from plone import api
+from plone.dexterity.utils import createContent
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
@@ -12,6 +13,19 @@ from zope.intid.interfaces import IIntIds
 
 OPEN_STATES = ("planned", "in_progress")
 PRIORITY_OF_FINDING = {"major_nc": "high", "minor_nc": "high", "observation": "normal"}
+
+
+def add_action_plan(programme):
+    """Every programme has one action plan, created with it."""
+    if ACTION_PLAN_ID in programme.objectIds():
+        return programme[ACTION_PLAN_ID]
+    plan = createContent(
+        "nr_action_plan",
+        title=api.portal.translate(_("title_action_plan", default="Action plan")),
+    )
+    plan.id = ACTION_PLAN_ID
+    programme._setObject(ACTION_PLAN_ID, plan)
+    return programme[ACTION_PLAN_ID]
 
 
 def action_plan(programme):
@@ -57,7 +71,7 @@ def actions_from(finding):
 
 def overdue_actions(context, on=None):
     """Open actions below ``context`` whose due date has passed."""
-    on = on or window.today()
+    on = on or clock.today()
     brains = api.content.find(
         portal_type="nr_action",
         review_state=OPEN_STATES,
