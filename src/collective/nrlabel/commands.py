@@ -105,57 +105,18 @@ def _refuse(heading, problems=()):
 
 def import_referential_command(args):
     from collective.nrlabel import _
-    from collective.nrlabel.referential.importer import create_programme
-    from collective.nrlabel.referential.importer import import_referential
     from collective.nrlabel.referential.model import ReferentialError
-    from plone import api
     from zc.lockfile import LockError
 
     path = Path(args.file)
     try:
         with zope_app(args.zope_conf) as app:
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                raise ReferentialError(
-                    _(
-                        "command_error_read_file",
-                        default="Cannot read the file ${path}: ${reason}.",
-                        mapping={"path": str(path), "reason": error.strerror},
-                    )
-                ) from None
+            data = _read_file(path)
             site = _site(app, args.site)
             with as_manager(app, site):
-                referential = import_referential(
-                    data,
-                    path.name,
-                    id=args.id,
-                    version=args.version,
-                    title=args.title,
-                    language=args.language,
-                    replace=args.replace,
-                )
-                print(
-                    f"Imported referential {referential.id} {referential.version}: "
-                    f"{_counts(referential)}."
-                )
+                referential = _import(args, data, path.name)
                 if args.create_programme:
-                    container = api.content.get(path=args.create_programme)
-                    if container is None:
-                        raise ReferentialError(
-                            _(
-                                "command_error_no_folder",
-                                default="There is no folder at '${path}'.",
-                                mapping={"path": args.create_programme},
-                            )
-                        )
-                    programme = create_programme(
-                        container,
-                        args.programme_title
-                        or referential.text("title", args.language),
-                        referential.id,
-                    )
-                    print(f"Created programme {programme.absolute_url(relative=True)}.")
+                    _create_programme(args, referential)
     except LockError:
         return _refuse(
             _(
@@ -171,6 +132,65 @@ def import_referential_command(args):
             error.messages,
         )
     return 0
+
+
+def _read_file(path):
+    """The file's bytes; a file that cannot be read is a refusal, not a traceback."""
+    from collective.nrlabel import _
+    from collective.nrlabel.referential.model import ReferentialError
+
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ReferentialError(
+            _(
+                "command_error_read_file",
+                default="Cannot read the file ${path}: ${reason}.",
+                mapping={"path": str(path), "reason": error.strerror},
+            )
+        ) from None
+
+
+def _import(args, data, filename):
+    from collective.nrlabel.referential.importer import import_referential
+
+    referential = import_referential(
+        data,
+        filename,
+        id=args.id,
+        version=args.version,
+        title=args.title,
+        language=args.language,
+        replace=args.replace,
+    )
+    print(
+        f"Imported referential {referential.id} {referential.version}: "
+        f"{_counts(referential)}."
+    )
+    return referential
+
+
+def _create_programme(args, referential):
+    from collective.nrlabel import _
+    from collective.nrlabel.referential.importer import create_programme
+    from collective.nrlabel.referential.model import ReferentialError
+    from plone import api
+
+    container = api.content.get(path=args.create_programme)
+    if container is None:
+        raise ReferentialError(
+            _(
+                "command_error_no_folder",
+                default="There is no folder at '${path}'.",
+                mapping={"path": args.create_programme},
+            )
+        )
+    programme = create_programme(
+        container,
+        args.programme_title or referential.text("title", args.language),
+        referential.id,
+    )
+    print(f"Created programme {programme.absolute_url(relative=True)}.")
 
 
 def _counts(referential):
@@ -209,26 +229,24 @@ def setup_site_command(args):
 
 
 def send_reminders_command(args):
-    from collective.nrlabel.audit import window
     from collective.nrlabel.reminders import expire_labels
     from collective.nrlabel.reminders import send_reminders
     from datetime import date
 
-    if args.date:
-        day = date.fromisoformat(args.date)
-        window.today = lambda: day
+    # The date of reference is passed to the rules, not set on the clock.
+    day = date.fromisoformat(args.date) if args.date else None
     with zope_app(args.zope_conf) as app:
         site = _site(app, args.site)
         with as_manager(app, site):
-            expired = expire_labels()
-            mails, items = send_reminders()
+            expired = expire_labels(on=day)
+            mails, items = send_reminders(on=day)
     print(
         f"{expired} label(s) expired; {mails} reminder mail(s) about {items} item(s)."
     )
     return 0
 
 
-def main(argv=None):
+def _parser():
     parser = argparse.ArgumentParser(
         prog="nrlabel", description="collective.nrlabel commands (Label NR for Plone)."
     )
@@ -241,7 +259,13 @@ def main(argv=None):
         "--site", default="Plone", help="the Plone site id (default: Plone)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_import_referential(commands)
+    _add_setup_site(commands)
+    _add_send_reminders(commands)
+    return parser
 
+
+def _add_import_referential(commands):
     importer = commands.add_parser(
         "import-referential",
         help="import a referential (YAML, JSON, CSV or XLSX) into the site",
@@ -269,6 +293,8 @@ def main(argv=None):
     importer.add_argument("--programme-title", help="title of the created programme")
     importer.set_defaults(run=import_referential_command)
 
+
+def _add_setup_site(commands):
     setup = commands.add_parser(
         "setup-site", help="create the Plone site with the add-on if it does not exist"
     )
@@ -280,6 +306,8 @@ def main(argv=None):
     )
     setup.set_defaults(run=setup_site_command)
 
+
+def _add_send_reminders(commands):
     reminders = commands.add_parser(
         "send-reminders",
         help="mail today's reminders and expire labels (run daily from cron)",
@@ -287,7 +315,9 @@ def main(argv=None):
     reminders.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
     reminders.set_defaults(run=send_reminders_command)
 
-    args = parser.parse_args(argv)
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
     from zc.lockfile import LockError
 
     try:
