@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NRLABEL = Path(sys.executable).parent / "nrlabel"
 
 pytestmark = pytest.mark.slow

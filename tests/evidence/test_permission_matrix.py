@@ -113,5 +113,5 @@ def test_matrix(role, evidence_by_purpose, functional):
 
 
 def test_docs_publish_the_same_matrix():
-    docs = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
     assert markdown_tables() in docs.read_text("utf-8")
