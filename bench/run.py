@@ -34,7 +34,6 @@ import tracemalloc
 import transaction
 
 
-ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
 PACK_FILE_MB = 5
 COMMIT_EVERY = 500
@@ -64,25 +63,6 @@ def log(*parts):
 
 
 # -- the instance -----------------------------------------------------------------
-
-
-def write_instance(root):
-    """A Zope instance like tests/test_commands.py writes, with its data in ``root``."""
-    for name in (
-        "instance/etc",
-        "var/filestorage",
-        "var/blobstorage",
-        "var/cache",
-        "var/log",
-    ):
-        (root / name).mkdir(parents=True, exist_ok=True)
-    template = (ROOT / "etc" / "zope.conf.in").read_text()
-    conf = root / "instance" / "etc" / "zope.conf"
-    conf.write_text(template.replace("@ROOT@", str(root)))
-    (root / "instance" / "etc" / "site.zcml").write_text(
-        (ROOT / "etc" / "site.zcml").read_text()
-    )
-    return conf
 
 
 class Server:
@@ -864,6 +844,8 @@ def main(argv=None):
     else:
         root = Path(tempfile.mkdtemp(prefix="nrlabel-bench-"))
     try:
+        from collective.nrlabel.testing import write_instance
+
         run(args, write_instance(root))
     finally:
         close_database()

@@ -11,31 +11,18 @@ import subprocess
 import sys
 
 
-ROOT = Path(__file__).resolve().parents[2]
 NRLABEL = Path(sys.executable).parent / "nrlabel"
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def zope_conf(tmp_path_factory):
-    """A Zope instance like `make instance` writes, with its data in a temp folder."""
-    root = tmp_path_factory.mktemp("instance")
-    for name in (
-        "instance/etc",
-        "var/filestorage",
-        "var/blobstorage",
-        "var/cache",
-        "var/log",
-    ):
-        (root / name).mkdir(parents=True)
-    template = (ROOT / "etc" / "zope.conf.in").read_text()
-    conf = root / "instance" / "etc" / "zope.conf"
-    conf.write_text(template.replace("@ROOT@", str(root)))
-    (root / "instance" / "etc" / "site.zcml").write_text(
-        (ROOT / "etc" / "site.zcml").read_text()
-    )
-    return conf
+# A valid referential: one theme, one criterion.
+ACHATS = csv_bytes(
+    [
+        HEADER,
+        ["A", "", "theme", "Achats", "", "", ""],
+        ["A.1", "A", "criterion", "Clauses", "", "", ""],
+    ]
+)
 
 
 def nrlabel(zope_conf, *args, **env):
@@ -66,15 +53,7 @@ def test_setup_site_then_import(zope_conf, tmp_path):
     assert "Row 2 (code 1): unknown level 'chapitre'" in refused.stderr
 
     good = tmp_path / "achats.csv"
-    good.write_bytes(
-        csv_bytes(
-            [
-                HEADER,
-                ["A", "", "theme", "Achats", "", "", ""],
-                ["A.1", "A", "criterion", "Clauses", "", "", ""],
-            ]
-        )
-    )
+    good.write_bytes(ACHATS)
     imported = nrlabel(
         zope_conf,
         "import-referential",
@@ -139,15 +118,7 @@ def test_import_problems_in_the_terminal_language(zope_conf, tmp_path):
 def test_import_while_the_site_runs(zope_conf, tmp_path):
     """A running site holds the FileStorage's lock: say so, do not crash."""
     good = tmp_path / "good.csv"
-    good.write_bytes(
-        csv_bytes(
-            [
-                HEADER,
-                ["A", "", "theme", "Achats", "", "", ""],
-                ["A.1", "A", "criterion", "Clauses", "", "", ""],
-            ]
-        )
-    )
+    good.write_bytes(ACHATS)
     data_fs = zope_conf.parents[2] / "var" / "filestorage" / "Data.fs"
     lock = LockFile(f"{data_fs}.lock")
     try:
