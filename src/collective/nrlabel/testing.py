@@ -1,4 +1,5 @@
-"""Test layers: a real Plone site with collective.nrlabel installed."""
+"""Test layers: a real Plone site with collective.nrlabel installed; and
+write_instance(), a throw-away Zope instance for the command and the benchmark."""
 
 from pathlib import Path
 from plone.app.contenttypes.testing import PLONE_APP_CONTENTTYPES_FIXTURE
