@@ -1,9 +1,12 @@
+from collective.nrlabel import clock as addon_clock
 from collective.nrlabel.testing import FUNCTIONAL_TESTING
 from collective.nrlabel.testing import INTEGRATION_TESTING
+from nr_setup import build_programme
 from pathlib import Path
 from pytest_plone import fixtures_factory
 
 import pytest
+import transaction
 
 
 pytest_plugins = ["pytest_plone"]
@@ -31,3 +34,35 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not available on this machine")
     return SHARED
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(day)`` sets the date every rule and view reads, until the test ends.
+
+    The functional layer's server runs in this process, so pages follow it too.
+    """
+
+    def set_today(day):
+        monkeypatch.setattr(addon_clock, "today", lambda: day)
+
+    return set_today
+
+
+@pytest.fixture
+def programme(portal):
+    """A seeded programme and its users (nr_setup.USERS), on the integration portal."""
+    return build_programme(portal)
+
+
+@pytest.fixture
+def functional_programme(functional_portal):
+    """The same programme on the functional portal, committed for the test server."""
+    programme = build_programme(functional_portal)
+    transaction.commit()
+    return programme
+
+
+@pytest.fixture
+def functional_criterion(functional_programme):
+    return functional_programme["1"]["1.1"]["1.1.1"]

@@ -4,6 +4,14 @@ from collective.nrlabel.programme_tree import criterion_by_code
 from datetime import date
 from plone import api
 from plone.namedfile.file import NamedBlobFile
+from z3c.relationfield import RelationValue
+from zope.component import getUtility
+from zope.intid.interfaces import IIntIds
+
+import base64
+import email
+import email.header
+import requests
 
 
 PASSWORD = "secret-password-1"
@@ -125,3 +133,95 @@ def audit_transition(audit, *transitions):
     with api.env.adopt_user(username="lead"):
         for transition_id in transitions:
             api.portal.get_tool("portal_workflow").doActionFor(audit, transition_id)
+
+
+def relation(obj):
+    """A relation to ``obj``, as relation fields store it."""
+    return RelationValue(getUtility(IIntIds).getId(obj))
+
+
+def add_finding(audit, criterion, title, text, finding_type="minor_nc"):
+    with api.env.adopt_roles(["Manager"]):
+        return api.content.create(
+            container=audit,
+            type="nr_finding",
+            title=title,
+            criterion=relation(criterion),
+            finding_type=finding_type,
+            text=text,
+        )
+
+
+# -- over HTTP: the functional layer's server runs in this process ---------------
+
+
+def session(user_id=None):
+    """A requests session signed in as ``user_id`` (anonymous without one)."""
+    s = requests.Session()
+    if user_id:
+        s.auth = (user_id, PASSWORD)
+    return s
+
+
+def rest_session(user_id):
+    """A session for plone.restapi: signed in, asking for JSON."""
+    s = session(user_id)
+    s.headers["Accept"] = "application/json"
+    return s
+
+
+def http(method, url, user_id, **kwargs):
+    """One REST request as ``user_id`` (anonymous when None)."""
+    auth = (user_id, PASSWORD) if user_id else None
+    return requests.request(
+        method,
+        url,
+        auth=auth,
+        headers={"Accept": "application/json"},
+        timeout=30,
+        **kwargs,
+    )
+
+
+def token_of(user_id):
+    """The CSRF token plone.protect expects from ``user_id``."""
+    from plone.protect.authenticator import createToken
+
+    with api.env.adopt_user(username=user_id):
+        return createToken()
+
+
+def file_payload(data=b"%PDF-1.4 charte", filename="Charte NR.pdf", mime=None):
+    """A file field as plone.restapi takes it."""
+    return {
+        "data": base64.b64encode(data).decode(),
+        "encoding": "base64",
+        "filename": filename,
+        "content-type": mime or "application/pdf",
+    }
+
+
+def evidence_json(**fields):
+    """The body of a REST request adding evidence."""
+    return {
+        "@type": "nr_evidence",
+        "title": "Charte numérique responsable",
+        "kind": "policy",
+        "document_date": "2026-01-10",
+        **fields,
+    }
+
+
+# -- mails: the MOCK_MAILHOST_FIXTURE keeps them in MailHost.messages -------------
+
+
+def mails(mailhost):
+    return [email.message_from_bytes(m) for m in mailhost.messages]
+
+
+def subject(message):
+    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
+
+
+def body(message):
+    return message.get_payload(decode=True).decode("utf-8")

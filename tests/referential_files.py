@@ -1,4 +1,5 @@
-"""Turn the real third-party referentials of ../shared into importable files."""
+"""Turn the real third-party referentials of ../shared into importable files, and
+send files to the import form."""
 
 from openpyxl import Workbook
 
@@ -80,3 +81,13 @@ def xlsx_bytes(rows):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def upload(browser, portal, data, filename, mime="application/octet-stream", **fields):
+    """Send ``data`` through the site's import form, with its other ``fields``."""
+    browser.open(portal.absolute_url() + "/@@nr-import-referential")
+    control = browser.getControl(name="form.widgets.file")
+    control.add_file(io.BytesIO(data), mime, filename)
+    for name, value in fields.items():
+        browser.getControl(name=f"form.widgets.{name}").value = value
+    browser.getControl(name="form.buttons.import").click()

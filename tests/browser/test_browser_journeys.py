@@ -4,11 +4,9 @@ the test site's real HTTP server, with an axe-core accessibility check of each p
 Screenshots go to docs/screenshots/, where the user guides use them.
 """
 
-from collective.nrlabel import clock as addon_clock
 from datetime import date
 from datetime import timedelta
 from nr_setup import assess
-from nr_setup import build_programme
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
@@ -66,15 +64,15 @@ def chromium():
     playwright.stop()
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
-    return lambda day: monkeypatch.setattr(addon_clock, "today", lambda: day)
+@pytest.fixture(autouse=True)
+def today(clock):
+    clock(TODAY)
 
 
 @pytest.fixture
-def programme(functional_portal, clock):
-    programme = build_programme(functional_portal)
+def journey_programme(functional_programme):
+    """The functional programme with what the journeys start from."""
+    programme = functional_programme
     criterion = criterion_at(programme, "1.1.1")
     criterion.owner = "author"
     criterion.reindexObject()
@@ -136,9 +134,9 @@ class Person:
         self.context.close()
 
 
-def test_editor_adds_and_submits_evidence(chromium, programme, tmp_path):
+def test_editor_adds_and_submits_evidence(chromium, journey_programme, tmp_path):
     editor = Person(chromium, "author", "editor")
-    editor.open(f"{programme.absolute_url()}/@@nr-my-evidence")
+    editor.open(f"{journey_programme.absolute_url()}/@@nr-my-evidence")
     editor.check("my-criteria")
     editor.page.get_by_role("link", name="Engagement de la direction").click()
     editor.check("criterion")
@@ -154,7 +152,7 @@ def test_editor_adds_and_submits_evidence(chromium, programme, tmp_path):
     editor.page.click("#form-buttons-save")
     editor.page.wait_for_load_state()
     assert "Charte numérique responsable signée" in editor.page.content()
-    editor.open(programme["1"]["1.1"]["1.1.1"].absolute_url())
+    editor.open(journey_programme["1"]["1.1"]["1.1.1"].absolute_url())
     editor.page.locator("a.nr-transition-submit").first.click()
     editor.check("submit")
     editor.page.click("button[name='form.buttons.confirm']")
@@ -177,10 +175,10 @@ def _submitted_evidence(programme, title="Charte"):
     return evidence
 
 
-def test_reviewer_rejects_then_approves(chromium, programme):
-    evidence = _submitted_evidence(programme)
+def test_reviewer_rejects_then_approves(chromium, journey_programme):
+    evidence = _submitted_evidence(journey_programme)
     reviewer = Person(chromium, "reviewer", "reviewer")
-    reviewer.open(f"{programme.absolute_url()}/@@nr-review-queue")
+    reviewer.open(f"{journey_programme.absolute_url()}/@@nr-review-queue")
     reviewer.check("queue")
     reviewer.page.get_by_role("link", name="Rejeter").first.click()
     reviewer.page.fill("#nr-comment", "La charte n'est pas signée par la direction.")
@@ -189,7 +187,7 @@ def test_reviewer_rejects_then_approves(chromium, programme):
     reviewer.page.wait_for_load_state()
 
     editor = Person(chromium, "author", "editor-revise")
-    editor.open(f"{programme.absolute_url()}/@@nr-my-evidence")
+    editor.open(f"{journey_programme.absolute_url()}/@@nr-my-evidence")
     assert "pas signée par la direction" in editor.page.content()
     editor.check("rejected")
     editor.open(f"{evidence.absolute_url()}/@@nr-transition?transition=revise")
@@ -199,7 +197,7 @@ def test_reviewer_rejects_then_approves(chromium, programme):
     editor.page.wait_for_load_state()
     editor.close()
 
-    reviewer.open(f"{programme.absolute_url()}/@@nr-review-queue")
+    reviewer.open(f"{journey_programme.absolute_url()}/@@nr-review-queue")
     reviewer.page.get_by_role("link", name="Approuver").first.click()
     reviewer.page.click("button[name='form.buttons.confirm']")
     reviewer.page.wait_for_load_state()
@@ -210,14 +208,14 @@ def test_reviewer_rejects_then_approves(chromium, programme):
 
 
 def test_lead_assesses_plans_audits_and_downloads_the_pack(
-    chromium, programme, tmp_path
+    chromium, journey_programme, tmp_path
 ):
     evidence_in_state(
-        criterion_at(programme, "1.1.1"), "approved", title="Charte signée"
+        criterion_at(journey_programme, "1.1.1"), "approved", title="Charte signée"
     )
     transaction.commit()
     lead = Person(chromium, "lead", "lead")
-    criterion_url = programme["1"]["1.1"]["1.1.1"].absolute_url()
+    criterion_url = journey_programme["1"]["1.1"]["1.1.1"].absolute_url()
     lead.open(f"{criterion_url}/edit")
     lead.page.click("text=Auto-évaluation")
     lead.page.select_option("select[name='form.widgets.maturity:list']", "2")
@@ -234,7 +232,7 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     lead.page.click("button[name='form.buttons.plan']")
     lead.page.wait_for_load_state()
 
-    lead.open(f"{programme.absolute_url()}/++add++nr_audit")
+    lead.open(f"{journey_programme.absolute_url()}/++add++nr_audit")
     lead.page.fill("#form-widgets-IBasic-title", "Audit initial SGS")
     lead.page.fill("input[name='form.widgets.audit_body']", "SGS")
     lead.page.fill(
@@ -255,7 +253,7 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     lead.page.wait_for_load_state()
     lead.check("audit")
 
-    lead.open(f"{programme.absolute_url()}/@@nr-dashboard")
+    lead.open(f"{journey_programme.absolute_url()}/@@nr-dashboard")
     lead.check("dashboard")
     with lead.page.expect_download() as download:
         lead.page.click("text=Dossier d'audit (ZIP)")
@@ -270,7 +268,7 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     assert any(name.endswith("politique.pdf") for name in names)
     transaction.begin()
     criterion = api.content.get(
-        path="/".join(criterion_at(programme, "1.1.1").getPhysicalPath())
+        path="/".join(criterion_at(journey_programme, "1.1.1").getPhysicalPath())
     )
     assert criterion.maturity == 2
     assert api.content.find(portal_type="nr_action", Title="Faire signer la charte")
@@ -278,12 +276,14 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     assert audit.getObject().auditors == ["ext-auditor"]
 
 
-def test_auditor_reads_approved_evidence_in_the_window_only(chromium, programme, clock):
+def test_auditor_reads_approved_evidence_in_the_window_only(
+    chromium, journey_programme, clock
+):
     from nr_setup import add_audit
     from nr_setup import audit_transition
 
     audit = add_audit(
-        programme,
+        journey_programme,
         TODAY - timedelta(days=1),
         TODAY + timedelta(days=14),
         auditors=["ext-auditor"],
@@ -291,9 +291,9 @@ def test_auditor_reads_approved_evidence_in_the_window_only(chromium, programme,
     audit_transition(audit, "start_audit")
     transaction.commit()
     auditor = Person(chromium, "ext-auditor", "auditor")
-    auditor.open(programme.absolute_url())
+    auditor.open(journey_programme.absolute_url())
     auditor.check("programme")
-    criterion_url = criterion_at(programme, "1.2.1").absolute_url()
+    criterion_url = criterion_at(journey_programme, "1.2.1").absolute_url()
     auditor.open(criterion_url)
     auditor.check("criterion")
     html = auditor.page.content()

@@ -5,31 +5,15 @@ Written in terms of the user ids of nr_setup.USERS, not of role names.
 """
 
 from datetime import date
-from nr_setup import build_programme
 from nr_setup import evidence_in_state
-from nr_setup import PASSWORD
+from nr_setup import session
+from nr_setup import token_of
 from nr_setup import transition
 from plone import api
 
 import html
 import pytest
-import requests
 import transaction
-
-
-def session(user_id=None):
-    s = requests.Session()
-    if user_id:
-        s.auth = (user_id, PASSWORD)
-    return s
-
-
-def token_of(user_id):
-    """The CSRF token plone.protect expects from ``user_id``."""
-    from plone.protect.authenticator import createToken
-
-    with api.env.adopt_user(username=user_id):
-        return createToken()
 
 
 def text(response):
@@ -41,27 +25,19 @@ def count(portal_type):
     return len(api.content.find(portal_type=portal_type, unrestricted=True))
 
 
-@pytest.fixture
-def programme(functional_portal):
-    programme = build_programme(functional_portal)
-    transaction.commit()
-    return programme
-
-
-@pytest.fixture
-def criterion(programme):
-    return programme["1"]["1.1"]["1.1.1"]
+def post_form(url, user_id, client=None, **form):
+    """Post a form as ``user_id``, with its CSRF token, through ``client`` if given
+    (a session that then reads the status message), else a new session."""
+    form.setdefault("_authenticator", token_of(user_id))
+    return (client or session(user_id)).post(
+        url, data=form, allow_redirects=False, timeout=60
+    )
 
 
 class TestPlanAction:
     def plan(self, criterion, user_id="lead", **form):
-        form.setdefault("_authenticator", token_of(user_id))
-        return session(user_id).post(
-            f"{criterion.absolute_url()}/@@nr-plan-action",
-            data=form,
-            allow_redirects=False,
-            timeout=60,
-        )
+        url = f"{criterion.absolute_url()}/@@nr-plan-action"
+        return post_form(url, user_id, **form)
 
     @pytest.mark.parametrize(
         "form, message",
@@ -94,17 +70,19 @@ class TestPlanAction:
             "no title",
         ],
     )
-    def test_bad_input_is_400_and_creates_nothing(self, criterion, form, message):
+    def test_bad_input_is_400_and_creates_nothing(
+        self, functional_criterion, form, message
+    ):
         before = count("nr_action")
-        response = self.plan(criterion, **form)
+        response = self.plan(functional_criterion, **form)
         assert response.status_code == 400
         assert message in text(response)
         assert count("nr_action") == before
 
-    def test_good_input_plans_the_action(self, criterion):
+    def test_good_input_plans_the_action(self, functional_criterion):
         before = count("nr_action")
         response = self.plan(
-            criterion,
+            functional_criterion,
             title="Diffuser la charte",
             due_date="2026-12-31",
             priority="high",
@@ -117,19 +95,23 @@ class TestPlanAction:
         assert action.priority == "high"
         assert action.Title() == "Diffuser la charte"
 
-    def test_reader_may_not(self, criterion):
+    def test_reader_may_not(self, functional_criterion):
         before = count("nr_action")
-        response = self.plan(criterion, user_id="reader", title="Diffuser la charte")
+        response = self.plan(
+            functional_criterion, user_id="reader", title="Diffuser la charte"
+        )
         assert response.status_code in (302, 403)
         if response.status_code == 302:
             assert "login" in response.headers["Location"]
         assert count("nr_action") == before
 
-    def test_the_rest_api_refuses_the_same_values(self, criterion):
+    def test_the_rest_api_refuses_the_same_values(self, functional_criterion):
         """Both paths apply the nr_action schema: what one refuses, so does the other."""
-        programme = criterion.aq_parent.aq_parent.aq_parent
+        functional_programme = functional_criterion.aq_parent.aq_parent.aq_parent
         plan = [
-            o for o in programme.objectValues() if o.portal_type == "nr_action_plan"
+            o
+            for o in functional_programme.objectValues()
+            if o.portal_type == "nr_action_plan"
         ]
         plan = plan[0]
         rest = session("lead")
@@ -137,45 +119,46 @@ class TestPlanAction:
         for field, value in (("priority", "bogus"), ("title", "x" * 300_000)):
             body = {"@type": "nr_action", "title": "Diffuser la charte"}
             body[field] = value
-            body["criteria"] = [criterion.UID()]
+            body["criteria"] = [functional_criterion.UID()]
             assert rest.post(plan.absolute_url(), json=body).status_code == 400
             form = {"title": "Diffuser la charte", field: value}
-            assert self.plan(criterion, **form).status_code == 400
+            assert self.plan(functional_criterion, **form).status_code == 400
         assert count("nr_action") == 0
 
 
 class TestContentStatusModify:
     """Plone's classic state menu on evidence."""
 
-    def modify(self, evidence, user_id, **form):
-        form.setdefault("_authenticator", token_of(user_id))
-        return session(user_id).post(
-            f"{evidence.absolute_url()}/content_status_modify",
-            data=form,
-            allow_redirects=False,
-            timeout=60,
-        )
+    def modify(self, evidence, user_id, client=None, **form):
+        url = f"{evidence.absolute_url()}/content_status_modify"
+        return post_form(url, user_id, client, **form)
 
-    def test_rejection_without_reason_is_said_not_500(self, criterion):
-        evidence = evidence_in_state(criterion, "pending")
+    @pytest.mark.parametrize(
+        "user_id, workflow_action, said",
+        [
+            ("reviewer", "reject", "un motif est obligatoire"),
+            ("author", "approve", "un autre relecteur doit la relire"),
+        ],
+        ids=["rejection_without_reason", "self_approval"],
+    )
+    def test_refusal_is_said_not_500(
+        self, functional_criterion, user_id, workflow_action, said
+    ):
+        evidence = evidence_in_state(functional_criterion, "pending")
         transaction.commit()
-        s = session("reviewer")
-        response = s.post(
-            f"{evidence.absolute_url()}/content_status_modify",
-            data={"workflow_action": "reject", "_authenticator": token_of("reviewer")},
-            allow_redirects=False,
-            timeout=60,
-        )
+        s = session(user_id)
+        response = self.modify(evidence, user_id, s, workflow_action=workflow_action)
         assert response.status_code in (302, 303)
-        assert "@@nr-transition?transition=reject" in response.headers["Location"]
-        page = s.get(response.headers["Location"], timeout=60)
+        location = response.headers["Location"]
+        assert f"@@nr-transition?transition={workflow_action}" in location
+        page = s.get(location, timeout=60)
         assert page.status_code == 200
-        assert "un motif est obligatoire" in text(page)
+        assert said in text(page)
         transaction.begin()
         assert api.content.get_state(evidence) == "pending"
 
-    def test_rejection_with_reason_goes_through(self, criterion):
-        evidence = evidence_in_state(criterion, "pending")
+    def test_rejection_with_reason_goes_through(self, functional_criterion):
+        evidence = evidence_in_state(functional_criterion, "pending")
         transaction.commit()
         response = self.modify(
             evidence, "reviewer", workflow_action="reject", comment="Non signée"
@@ -184,28 +167,11 @@ class TestContentStatusModify:
         transaction.begin()
         assert api.content.get_state(evidence) == "rejected"
 
-    def test_self_approval_is_said(self, criterion):
-        evidence = evidence_in_state(criterion, "pending")
-        transaction.commit()
-        s = session("author")
-        response = s.post(
-            f"{evidence.absolute_url()}/content_status_modify",
-            data={"workflow_action": "approve", "_authenticator": token_of("author")},
-            allow_redirects=False,
-            timeout=60,
-        )
-        assert response.status_code in (302, 303)
-        page = s.get(response.headers["Location"], timeout=60)
-        assert page.status_code == 200
-        assert "un autre relecteur doit la relire" in text(page)
-        transaction.begin()
-        assert api.content.get_state(evidence) == "pending"
-
 
 class TestMacros:
     @pytest.mark.parametrize("user_id", [None, "reader", "manager"])
-    def test_macros_are_not_a_page(self, programme, user_id):
-        for context in (api.portal.get(), programme):
+    def test_macros_are_not_a_page(self, functional_programme, user_id):
+        for context in (api.portal.get(), functional_programme):
             response = session(user_id).get(
                 f"{context.absolute_url()}/@@nr-macros", allow_redirects=False
             )
@@ -215,13 +181,13 @@ class TestMacros:
             else:
                 assert response.status_code == 404
 
-    def test_pages_still_use_the_macros(self, criterion):
-        evidence_in_state(criterion, "approved", title="Charte signée")
+    def test_pages_still_use_the_macros(self, functional_criterion):
+        evidence_in_state(functional_criterion, "approved", title="Charte signée")
         transaction.commit()
-        response = session("reader").get(criterion.absolute_url())
+        response = session("reader").get(functional_criterion.absolute_url())
         assert response.status_code == 200
         assert "nr-history" in response.text  # the history macro
-        response = session("reader").get(criterion.aq_parent.absolute_url())
+        response = session("reader").get(functional_criterion.aq_parent.absolute_url())
         assert response.status_code == 200
         assert "nr-tree" in response.text  # the tree macro
 
@@ -259,20 +225,26 @@ class TestLostReviewRace:
         assert queue.status_code == 200
         return queue
 
-    def test_already_approved_by_someone_else(self, programme, criterion):
-        evidence = evidence_in_state(criterion, "pending")
-        transition(evidence, "reviewer2", "approve")
-        transaction.commit()
-        s, response = self.open_transition(evidence, "reviewer", "approve")
+    def back_to_the_queue(self, s, response, programme):
+        """The text of the review queue the refused reviewer was sent back to."""
         assert response.headers["Location"] == (
             f"{programme.absolute_url()}/@@nr-review-queue"
         )
-        page = text(self.follow(s, response))
+        return text(self.follow(s, response))
+
+    def test_already_approved_by_someone_else(
+        self, functional_programme, functional_criterion
+    ):
+        evidence = evidence_in_state(functional_criterion, "pending")
+        transition(evidence, "reviewer2", "approve")
+        transaction.commit()
+        s, response = self.open_transition(evidence, "reviewer", "approve")
+        page = self.back_to_the_queue(s, response, functional_programme)
         assert "Déjà approuvée par Reviewer2 le " in page
         assert str(date.today().year) in page.split("Déjà approuvée par", 1)[1][:80]
 
-    def test_lost_race_on_confirm(self, programme, criterion):
-        evidence = evidence_in_state(criterion, "pending")
+    def test_lost_race_on_confirm(self, functional_programme, functional_criterion):
+        evidence = evidence_in_state(functional_criterion, "pending")
         transaction.commit()
         # The reviewer opens the form; meanwhile reviewer2 rejects.
         s, form = self.open_transition(evidence, "reviewer", "approve")
@@ -288,21 +260,18 @@ class TestLostReviewRace:
         assert [e["action"] for e in history][-1] == "reject"
         assert len([e for e in history if e["action"] == "reject"]) == 1
 
-    def test_evidence_back_in_draft(self, programme, criterion):
+    def test_evidence_back_in_draft(self, functional_programme, functional_criterion):
         # Reviewers do not see drafts: the link still says what happened.
-        evidence = evidence_in_state(criterion, "rejected")
+        evidence = evidence_in_state(functional_criterion, "rejected")
         transition(evidence, "author", "revise")
         transaction.commit()
         s, response = self.open_transition(evidence, "reviewer", "reject")
-        assert response.headers["Location"] == (
-            f"{programme.absolute_url()}/@@nr-review-queue"
-        )
-        page = text(self.follow(s, response))
+        page = self.back_to_the_queue(s, response, functional_programme)
         assert "cette preuve est maintenant à l'état Brouillon" in page
 
     @pytest.mark.parametrize("method", ["get", "post"])
-    def test_genuine_refusals_stay_403(self, criterion, method):
-        evidence = evidence_in_state(criterion, "pending")
+    def test_genuine_refusals_stay_403(self, functional_criterion, method):
+        evidence = evidence_in_state(functional_criterion, "pending")
         transaction.commit()
         # Segregation of duties: the author submitted it.
         _s, response = self.open_transition(evidence, "author", "approve", method)
@@ -314,8 +283,8 @@ class TestLostReviewRace:
         transaction.begin()
         assert api.content.get_state(evidence) == "pending"
 
-    def test_strangers_are_not_told(self, criterion):
-        evidence = evidence_in_state(criterion, "draft")
+    def test_strangers_are_not_told(self, functional_criterion):
+        evidence = evidence_in_state(functional_criterion, "draft")
         transaction.commit()
         _s, response = self.open_transition(evidence, None, "approve")
         assert response.status_code == 302
@@ -324,8 +293,8 @@ class TestLostReviewRace:
         assert response.status_code in (302, 403)
         assert "Brouillon" not in text(response)
 
-    def test_unknown_transition_is_400(self, criterion):
-        evidence = evidence_in_state(criterion, "pending")
+    def test_unknown_transition_is_400(self, functional_criterion):
+        evidence = evidence_in_state(functional_criterion, "pending")
         transaction.commit()
         _s, response = self.open_transition(evidence, "reviewer", "publish")
         assert response.status_code == 400

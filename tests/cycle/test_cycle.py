@@ -1,6 +1,5 @@
 """The labelling cycle: findings and actions, the audit freeze, renewal, steps."""
 
-from collective.nrlabel import clock as addon_clock
 from collective.nrlabel.action_plan import create_action_from_finding
 from collective.nrlabel.action_plan import overdue_actions
 from collective.nrlabel.audit.freeze import frozen_by_audit
@@ -14,19 +13,17 @@ from collective.nrlabel.reminders import expire_labels
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import add_evidence
+from nr_setup import add_finding
 from nr_setup import assess
 from nr_setup import audit_transition
-from nr_setup import build_programme
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
+from nr_setup import relation
 from nr_setup import transition
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
-from z3c.relationfield import RelationValue
 from zExceptions import Forbidden
-from zope.component import getUtility
 from zope.event import notify
-from zope.intid.interfaces import IIntIds
 from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
@@ -36,32 +33,20 @@ TODAY = date(2026, 6, 15)
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
-
-
-@pytest.fixture
-def programme(portal):
-    return build_programme(portal)
-
-
-def relation(obj):
-    return RelationValue(getUtility(IIntIds).getId(obj))
+def today(clock):
+    clock(TODAY)
 
 
 class TestActions:
     def test_action_from_finding(self, programme):
         audit = add_audit(programme, date(2026, 6, 1), date(2026, 6, 30))
         criterion = criterion_at(programme, "3.3.3")
-        with api.env.adopt_roles(["Manager"]):
-            finding = api.content.create(
-                container=audit,
-                type="nr_finding",
-                title="Pas de certificats DEEE",
-                criterion=relation(criterion),
-                finding_type="minor_nc",
-                text="Les certificats de traitement des DEEE ne sont pas archivés.",
-            )
+        finding = add_finding(
+            audit,
+            criterion,
+            "Pas de certificats DEEE",
+            "Les certificats de traitement des DEEE ne sont pas archivés.",
+        )
         with api.env.adopt_user(username="lead"):
             action = create_action_from_finding(finding)
         assert action.aq_parent.portal_type == "nr_action_plan"
@@ -76,28 +61,20 @@ class TestActions:
     def test_overdue_actions(self, programme):
         plan = programme["action-plan"]
         criterion = criterion_at(programme, "1.2.1")
+
+        def action(title, due_date):
+            return api.content.create(
+                container=plan,
+                type="nr_action",
+                title=title,
+                criteria=[relation(criterion)],
+                due_date=due_date,
+            )
+
         with api.env.adopt_user(username="lead"):
-            late = api.content.create(
-                container=plan,
-                type="nr_action",
-                title="En retard",
-                criteria=[relation(criterion)],
-                due_date=date(2026, 5, 1),
-            )
-            api.content.create(
-                container=plan,
-                type="nr_action",
-                title="À temps",
-                criteria=[relation(criterion)],
-                due_date=date(2026, 7, 1),
-            )
-            done = api.content.create(
-                container=plan,
-                type="nr_action",
-                title="Finie en retard",
-                criteria=[relation(criterion)],
-                due_date=date(2026, 5, 1),
-            )
+            late = action("En retard", date(2026, 5, 1))
+            action("À temps", date(2026, 7, 1))
+            done = action("Finie en retard", date(2026, 5, 1))
             api.content.transition(obj=done, transition="start")
             api.content.transition(obj=done, transition="complete")
         assert [b.UID for b in overdue_actions(programme)] == [late.UID()]
@@ -191,9 +168,9 @@ class TestRenewal:
         with pytest.raises(RenewalError):
             start_renewal(audit)
 
-    def test_labels_expire_by_date(self, programme, labelled, monkeypatch):
+    def test_labels_expire_by_date(self, programme, labelled, clock):
         assert expire_labels() == 0
-        monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 9, 2))
+        clock(date(2026, 9, 2))
         assert expire_labels() == 1
         assert api.content.get_state(labelled) == "expired"
 

@@ -3,7 +3,6 @@
 The auditor is listed on the audit only (no role of their own on the programme).
 """
 
-from collective.nrlabel import clock as addon_clock
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import audit_transition
@@ -21,16 +20,6 @@ import transaction
 
 REFUSED = {401, 403}
 WINDOW = (date(2026, 6, 1), date(2026, 6, 30))
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the date every rule reads (the test server runs in this process)."""
-
-    def set_today(day):
-        monkeypatch.setattr(addon_clock, "today", lambda: day)
-
-    return set_today
 
 
 @pytest.fixture

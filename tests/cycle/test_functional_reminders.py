@@ -1,28 +1,29 @@
 """Reminder mails, sent once a day whatever the number of runs."""
 
-from collective.nrlabel import clock as addon_clock
 from collective.nrlabel.reminders import collect_reminders
 from collective.nrlabel.reminders import send_reminders
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import audit_transition
-from nr_setup import build_programme
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
+from nr_setup import relation
 from plone import api
-from z3c.relationfield import RelationValue
-from zope.component import getUtility
-from zope.intid.interfaces import IIntIds
 
 import email
 import pytest
 import transaction
 
 
+@pytest.fixture(autouse=True)
+def today(clock):
+    clock(date(2026, 6, 15))
+
+
 @pytest.fixture
-def programme(functional_portal, monkeypatch):
-    monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 6, 15))
-    programme = build_programme(functional_portal)
+def due_items(functional_portal, functional_programme):
+    """Evidence expiring, an overdue action and a label expiring on 2026-06-15."""
+    programme = functional_programme
     criterion = criterion_at(programme, "1.1.1")
     evidence_in_state(
         criterion, "approved", title="Expire bientôt", valid_until=date(2026, 7, 1)
@@ -52,13 +53,12 @@ def programme(functional_portal, monkeypatch):
             container=programme["action-plan"],
             type="nr_action",
             title="Former les équipes",
-            criteria=[RelationValue(getUtility(IIntIds).getId(criterion))],
+            criteria=[relation(criterion)],
             responsible="editor",
             due_date=date(2026, 6, 1),
         )
     transaction.commit()
     functional_portal.MailHost.reset()
-    return programme
 
 
 def mails(portal):
@@ -68,7 +68,7 @@ def mails(portal):
     }
 
 
-def test_what_is_due(programme):
+def test_what_is_due(due_items):
     kinds = {(r.kind, r.title, r.recipient) for r in collect_reminders()}
     assert ("evidence_expiring", "Expire bientôt", "author") in kinds
     assert ("evidence_expiring", "Expire avant la fin de l'audit", "lead") in kinds
@@ -77,7 +77,7 @@ def test_what_is_due(programme):
     assert ("label_expiring", "Programme NR", "lead") in kinds
 
 
-def test_sent_once_a_day(functional_portal, programme, monkeypatch):
+def test_sent_once_a_day(functional_portal, due_items, clock):
     mails_sent, items = send_reminders()
     transaction.commit()
     received = mails(functional_portal)
@@ -95,11 +95,11 @@ def test_sent_once_a_day(functional_portal, programme, monkeypatch):
     transaction.commit()
     assert functional_portal.MailHost.messages == []
 
-    monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 6, 16))
+    clock(date(2026, 6, 16))
     assert send_reminders()[0] == 3
 
 
-def test_manager_page(functional_app, functional_portal, programme):
+def test_manager_page(functional_app, functional_portal, due_items):
     from plone.app.testing import SITE_OWNER_NAME
     from plone.app.testing import SITE_OWNER_PASSWORD
     from plone.testing.zope import Browser

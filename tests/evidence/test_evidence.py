@@ -7,7 +7,6 @@ from collective.nrlabel.evidence.rules import safe_filename
 from collective.nrlabel.evidence.rules import UploadRefused
 from datetime import date
 from nr_setup import add_evidence
-from nr_setup import build_programme
 from nr_setup import evidence_in_state
 from nr_setup import pdf
 from nr_setup import transition
@@ -22,8 +21,6 @@ from zope.i18n import translate
 from zope.interface import Invalid
 from zope.intid.interfaces import IIntIds
 
-import email
-import email.header
 import pytest
 
 
@@ -32,32 +29,10 @@ REFUSED = (WorkflowException, InvalidParameterError)
 
 
 @pytest.fixture
-def programme(portal):
-    return build_programme(portal)
-
-
-@pytest.fixture
-def criterion(programme):
-    return programme["1"]["1.1"]["1.1.1"]
-
-
-@pytest.fixture
 def mailhost(portal):
     mailhost = portal.MailHost
     mailhost.reset()
     return mailhost
-
-
-def mails(mailhost):
-    return [email.message_from_bytes(m) for m in mailhost.messages]
-
-
-def subject(message):
-    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
-def body(message):
-    return message.get_payload(decode=True).decode("utf-8")
 
 
 class Data:

@@ -1,48 +1,30 @@
 """Review mails leave through Plone's MailHost after the transaction commits."""
 
 from nr_setup import add_evidence
-from nr_setup import build_programme
+from nr_setup import body
 from nr_setup import evidence_in_state
+from nr_setup import mails
+from nr_setup import subject
 from nr_setup import transition
 from plone import api
 from Products.MailHost.interfaces import IMailHost
 from Products.MailHost.MailHost import MailHost
 from zope.component import getSiteManager
 
-import email
-import email.header
 import pytest
 import socket
 import transaction
 
 
 @pytest.fixture
-def criterion(functional_portal):
-    programme = build_programme(functional_portal)
-    transaction.commit()
+def mailhost(functional_portal, functional_criterion):
+    """The MailHost, emptied once the programme is built."""
     functional_portal.MailHost.reset()
-    return programme["1"]["1.1"]["1.1.1"]
-
-
-@pytest.fixture
-def mailhost(functional_portal):
     return functional_portal.MailHost
 
 
-def mails(mailhost):
-    return [email.message_from_bytes(m) for m in mailhost.messages]
-
-
-def subject(message):
-    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
-def body(message):
-    return message.get_payload(decode=True).decode("utf-8")
-
-
-def test_submit_mails_reviewers_and_leads(criterion, mailhost):
-    evidence = add_evidence(criterion)
+def test_submit_mails_reviewers_and_leads(functional_criterion, mailhost):
+    evidence = add_evidence(functional_criterion)
     transition(evidence, "author", "submit")
     assert mailhost.messages == []  # nothing leaves before the commit
     transaction.commit()
@@ -57,9 +39,9 @@ def test_submit_mails_reviewers_and_leads(criterion, mailhost):
     assert evidence.absolute_url() in body(message)
 
 
-def test_mails_are_in_the_recipients_language(criterion, mailhost):
+def test_mails_are_in_the_recipients_language(functional_criterion, mailhost):
     api.user.get(userid="reviewer").setMemberProperties({"language": "en"})
-    evidence = add_evidence(criterion)
+    evidence = add_evidence(functional_criterion)
     transition(evidence, "author", "submit")
     transaction.commit()
     by_recipient = {m["To"]: subject(m) for m in mails(mailhost)}
@@ -71,8 +53,8 @@ def test_mails_are_in_the_recipients_language(criterion, mailhost):
     assert french != by_recipient["reviewer@example.org"]
 
 
-def test_reject_mails_submitter_with_reason(criterion, mailhost):
-    evidence = evidence_in_state(criterion, "pending")
+def test_reject_mails_submitter_with_reason(functional_criterion, mailhost):
+    evidence = evidence_in_state(functional_criterion, "pending")
     transaction.commit()
     mailhost.reset()
     transition(evidence, "reviewer", "reject", comment="Document non signé")
@@ -82,8 +64,8 @@ def test_reject_mails_submitter_with_reason(criterion, mailhost):
     assert "Document non signé" in body(message)
 
 
-def test_approve_mails_submitter(criterion, mailhost):
-    evidence = evidence_in_state(criterion, "pending")
+def test_approve_mails_submitter(functional_criterion, mailhost):
+    evidence = evidence_in_state(functional_criterion, "pending")
     transaction.commit()
     mailhost.reset()
     transition(evidence, "reviewer", "approve")
@@ -93,14 +75,16 @@ def test_approve_mails_submitter(criterion, mailhost):
     assert evidence.Title() in subject(message)
 
 
-def test_aborted_transition_sends_nothing(criterion, mailhost):
-    evidence = add_evidence(criterion)
+def test_aborted_transition_sends_nothing(functional_criterion, mailhost):
+    evidence = add_evidence(functional_criterion)
     transition(evidence, "author", "submit")
     transaction.abort()
     assert mailhost.messages == []
 
 
-def test_mail_server_down_does_not_block_the_review(functional_portal, criterion):
+def test_mail_server_down_does_not_block_the_review(
+    functional_portal, functional_criterion
+):
     """A real MailHost pointed at a closed port: the review still commits."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -111,7 +95,7 @@ def test_mail_server_down_does_not_block_the_review(functional_portal, criterion
     functional_portal.MailHost = real
     site_manager.registerUtility(real, provided=IMailHost)
     try:
-        evidence = add_evidence(criterion)
+        evidence = add_evidence(functional_criterion)
         transition(evidence, "author", "submit")
         transaction.commit()
         transaction.begin()

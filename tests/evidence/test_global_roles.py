@@ -8,11 +8,11 @@ over HTTP through plone.restapi, as an intranet member would.
 
 from nr_setup import build_programme
 from nr_setup import evidence_in_state
+from nr_setup import http
 from nr_setup import PASSWORD
 from plone import api
 
 import pytest
-import requests
 import transaction
 
 
@@ -24,17 +24,6 @@ GLOBAL_USERS = {
     "g_member": [],  # only the site-root sharing below
 }
 DELEGABLE = {"NR Reviewer", "NR Auditor", "NR Editor", "NR Contributor", "NR Reader"}
-
-
-def http(method, url, user_id, **kwargs):
-    return requests.request(
-        method,
-        url,
-        auth=(user_id, PASSWORD),
-        headers={"Accept": "application/json"},
-        timeout=30,
-        **kwargs,
-    )
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ the outcome is checked against ``permission_matrix.expected``.
 
 from nr_setup import build_programme
 from nr_setup import evidence_in_state
-from nr_setup import PASSWORD
+from nr_setup import http
 from pathlib import Path
 from permission_matrix import ACTIONS
 from permission_matrix import expected
@@ -17,7 +17,6 @@ from permission_matrix import TRANSITIONS_FROM
 from plone import api
 
 import pytest
-import requests
 import transaction
 
 
@@ -32,18 +31,6 @@ USER_OF_ROLE = {
     "Manager": "manager",
 }
 REFUSED = {401, 403}
-
-
-def http(method, url, user_id, **kwargs):
-    auth = (user_id, PASSWORD) if user_id else None
-    return requests.request(
-        method,
-        url,
-        auth=auth,
-        headers={"Accept": "application/json"},
-        timeout=30,
-        **kwargs,
-    )
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ from collective.nrlabel.action_plan import plan_action
 from datetime import date
 from datetime import timedelta
 from nr_setup import add_audit
-from nr_setup import build_programme
+from nr_setup import add_finding
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
+from nr_setup import token_of
 from plone import api
-from z3c.relationfield import RelationValue
-from zope.component import getUtility
-from zope.intid.interfaces import IIntIds
 
 import html
 import pytest
@@ -88,50 +86,43 @@ def check_refused(obj, users):
     return problems
 
 
-def relation(obj):
-    return RelationValue(getUtility(IIntIds).getId(obj))
-
-
-@pytest.fixture
-def programme(functional_portal):
-    programme = build_programme(functional_portal)
+@pytest.fixture(autouse=True)
+def outsider(functional_portal):
+    """A colleague signed in without a role on the programme."""
     if api.user.get(userid=OUTSIDER) is None:
         api.user.create(
             username=OUTSIDER, email="outsider@example.org", password=PASSWORD
         )
     transaction.commit()
-    return programme
 
 
 @pytest.fixture
-def audit(programme):
+def audit(functional_programme):
     today = date.today()
-    audit = add_audit(programme, today - timedelta(days=1), today + timedelta(days=10))
+    audit = add_audit(
+        functional_programme, today - timedelta(days=1), today + timedelta(days=10)
+    )
     transaction.commit()
     return audit
 
 
 @pytest.fixture
-def finding(programme, audit):
-    criterion = criterion_at(programme, "1.1.1")
-    with api.env.adopt_roles(["Manager"]):
-        finding = api.content.create(
-            container=audit,
-            type="nr_finding",
-            title="Charte non diffusée",
-            criterion=relation(criterion),
-            finding_type="minor_nc",
-            text="La charte numérique responsable n'est pas diffusée aux agents.",
-        )
+def finding(functional_programme, audit):
+    finding = add_finding(
+        audit,
+        criterion_at(functional_programme, "1.1.1"),
+        "Charte non diffusée",
+        "La charte numérique responsable n'est pas diffusée aux agents.",
+    )
     transaction.commit()
     return finding
 
 
-def referential_items(programme):
-    theme = programme["1"]
+def referential_items(functional_programme):
+    theme = functional_programme["1"]
     principle = theme["1.1"]
     return {
-        "nr_programme": programme,
+        "nr_programme": functional_programme,
         "nr_theme": theme,
         "nr_principle": principle,
         "nr_criterion": principle["1.1.1"],
@@ -142,24 +133,26 @@ class TestDefaultViews:
     @pytest.mark.parametrize(
         "portal_type", ["nr_programme", "nr_theme", "nr_principle", "nr_criterion"]
     )
-    def test_referential(self, programme, portal_type):
-        obj = referential_items(programme)[portal_type]
+    def test_referential(self, functional_programme, portal_type):
+        obj = referential_items(functional_programme)[portal_type]
         assert obj.portal_type == portal_type
         assert check_sees(obj, EVERYONE) == []
         assert check_refused(obj, (ANONYMOUS, OUTSIDER)) == []
 
-    def test_action_plan(self, programme):
+    def test_action_plan(self, functional_programme):
         plan = [
-            o for o in programme.objectValues() if o.portal_type == "nr_action_plan"
+            o
+            for o in functional_programme.objectValues()
+            if o.portal_type == "nr_action_plan"
         ]
         assert len(plan) == 1
         assert check_sees(plan[0], EVERYONE) == []
         assert check_refused(plan[0], (ANONYMOUS, OUTSIDER)) == []
 
-    def test_action(self, programme):
+    def test_action(self, functional_programme):
         with api.env.adopt_user(username="lead"):
             action = plan_action(
-                criterion_at(programme, "1.1.1"),
+                criterion_at(functional_programme, "1.1.1"),
                 "Diffuser la charte",
                 due_date=date(2026, 12, 31),
             )
@@ -180,9 +173,9 @@ class TestDefaultViews:
         assert "La charte numérique responsable n'est pas diffusée" in text
 
     @pytest.mark.parametrize("state", ["draft", "pending", "approved", "rejected"])
-    def test_evidence(self, programme, state):
+    def test_evidence(self, functional_programme, state):
         evidence = evidence_in_state(
-            criterion_at(programme, "1.1.1"), state, title=f"Preuve {state}"
+            criterion_at(functional_programme, "1.1.1"), state, title=f"Preuve {state}"
         )
         transaction.commit()
         allowed = SEE_EVIDENCE[state]
@@ -191,17 +184,20 @@ class TestDefaultViews:
         assert check_refused(evidence, refused) == []
 
 
-def token_of(user_id):
-    """The CSRF token plone.protect expects from ``user_id``."""
-    from plone.protect.authenticator import createToken
-
-    with api.env.adopt_user(username=user_id):
-        return createToken()
-
-
 def action_count():
     transaction.begin()
     return len(api.content.find(portal_type="nr_action", unrestricted=True))
+
+
+def create_action(finding, user_id):
+    """Press the finding page's "create an action" button as ``user_id``."""
+    return requests.post(
+        f"{finding.absolute_url()}/@@nr-create-action",
+        data={"_authenticator": token_of(user_id)},
+        auth=(user_id, PASSWORD),
+        allow_redirects=False,
+        timeout=60,
+    )
 
 
 class TestCreateActionFromFinding:
@@ -210,13 +206,7 @@ class TestCreateActionFromFinding:
         assert page.status_code == 200
         assert "@@nr-create-action" in page.text
         before = action_count()
-        response = requests.post(
-            f"{finding.absolute_url()}/@@nr-create-action",
-            data={"_authenticator": token_of("lead")},
-            auth=("lead", PASSWORD),
-            allow_redirects=False,
-            timeout=60,
-        )
+        response = create_action(finding, "lead")
         assert response.status_code in (302, 303), response.text[:500]
         assert response.headers["Location"].endswith("/edit")
         assert action_count() == before + 1
@@ -234,12 +224,6 @@ class TestCreateActionFromFinding:
         assert page.status_code == 200
         assert "@@nr-create-action" not in page.text
         before = action_count()
-        response = requests.post(
-            f"{finding.absolute_url()}/@@nr-create-action",
-            data={"_authenticator": token_of("reader")},
-            auth=("reader", PASSWORD),
-            allow_redirects=False,
-            timeout=60,
-        )
+        response = create_action(finding, "reader")
         assert refused(response), (response.status_code, response.headers)
         assert action_count() == before

@@ -2,11 +2,9 @@
 an evidence file being logged (hardening: formula injection, unsafe links, pack
 names, auditor downloads)."""
 
-from collective.nrlabel import clock as addon_clock
 from collective.nrlabel.audit.downloads import downloads
 from datetime import date
 from datetime import datetime
-from nr_setup import build_programme
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
@@ -38,20 +36,17 @@ HOSTILE_TITLES = {
 }
 
 
-@pytest.fixture
-def programme(functional_portal, monkeypatch):
-    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
-    programme = build_programme(functional_portal)
-    transaction.commit()
-    return programme
+@pytest.fixture(autouse=True)
+def today(clock):
+    clock(TODAY)
 
 
 def get(url, user="lead", **kwargs):
     return requests.get(url, auth=(user, PASSWORD), timeout=60, **kwargs)
 
 
-def pack(programme, user="lead"):
-    response = get(f"{programme.absolute_url()}/@@nr-audit-pack", user)
+def pack(functional_programme, user="lead"):
+    response = get(f"{functional_programme.absolute_url()}/@@nr-audit-pack", user)
     assert response.status_code == 200
     return response, zipfile.ZipFile(io.BytesIO(response.content))
 
@@ -72,14 +67,16 @@ def png(name="capture.png"):
 
 
 @pytest.fixture
-def hostile_criteria(programme):
+def hostile_criteria(functional_programme):
     for code, title in HOSTILE_TITLES.items():
-        criterion = criterion_at(programme, code)
+        criterion = criterion_at(functional_programme, code)
         criterion.title = title
         criterion.reindexObject()
-    evidence_in_state(criterion_at(programme, "1.1.1"), "approved", title="Charte")
+    evidence_in_state(
+        criterion_at(functional_programme, "1.1.1"), "approved", title="Charte"
+    )
     transaction.commit()
-    return programme
+    return functional_programme
 
 
 def test_matrix_csv_neutralises_formulas(hostile_criteria):
@@ -110,12 +107,12 @@ def test_matrix_xlsx_has_no_formula(hostile_criteria):
     assert approved.value == 1 and approved.data_type == "n"
 
 
-def test_pack_manifest_neutralises_formulas(programme):
-    criterion = criterion_at(programme, "1.1.1")
+def test_pack_manifest_neutralises_formulas(functional_programme):
+    criterion = criterion_at(functional_programme, "1.1.1")
     evidence_in_state(criterion, "approved", title=FORMULA, file=pdf("a.pdf"))
     evidence_in_state(criterion, "approved", title="-cmd", file=pdf("b.pdf"))
     transaction.commit()
-    rows = manifest(pack(programme)[1])
+    rows = manifest(pack(functional_programme)[1])
     assert sorted(row["title"] for row in rows) == sorted(["'" + FORMULA, "'-cmd"])
     assert all(int(row["size"]) > 0 for row in rows)
 
@@ -123,14 +120,14 @@ def test_pack_manifest_neutralises_formulas(programme):
 # Defect 14: pack names keep the whole title
 
 
-def test_pack_names_keep_what_comes_before_a_slash(programme):
-    criterion = criterion_at(programme, "1.1.1")
+def test_pack_names_keep_what_comes_before_a_slash(functional_programme):
+    criterion = criterion_at(functional_programme, "1.1.1")
     for title in ("Rapport RSE 2024/2025", "Rapport RSE 2024/2025", "../../etc/passwd"):
         evidence_in_state(
             criterion, "approved", title=title, file=None, link="https://example.org"
         )
     transaction.commit()
-    names = pack(programme)[1].namelist()
+    names = pack(functional_programme)[1].namelist()
     for name in names:
         assert not name.startswith("/") and ".." not in name.split("/")
     files = sorted(n.rsplit("/", 1)[1] for n in names if "/1.1.1 " in n)
@@ -144,8 +141,8 @@ def test_pack_names_keep_what_comes_before_a_slash(programme):
 # Defect 1 (pack): unsafe links stored before the schema refused them
 
 
-def test_pack_never_writes_a_live_unsafe_link(programme):
-    criterion = criterion_at(programme, "1.1.1")
+def test_pack_never_writes_a_live_unsafe_link(functional_programme):
+    criterion = criterion_at(functional_programme, "1.1.1")
     evidence_in_state(
         criterion, "approved", title="Safe", file=None, link="https://example.org/ok"
     )
@@ -158,7 +155,7 @@ def test_pack_never_writes_a_live_unsafe_link(programme):
     )
     unsafe.link = " JaVaScRiPt:alert(document.cookie)"  # stored before the fix
     transaction.commit()
-    archive = pack(programme)[1]
+    archive = pack(functional_programme)[1]
     names = archive.namelist()
     urls = [n for n in names if n.endswith(".url")]
     assert [n.rsplit("/", 1)[1] for n in urls] == ["Safe.url"]
@@ -178,8 +175,8 @@ def test_pack_never_writes_a_live_unsafe_link(programme):
 
 
 @pytest.fixture
-def evidence(programme):
-    criterion = criterion_at(programme, "1.1.1")
+def evidence(functional_programme):
+    criterion = criterion_at(functional_programme, "1.1.1")
     items = {
         "pdf": evidence_in_state(criterion, "approved", title="Politique"),
         "png": evidence_in_state(
@@ -190,9 +187,9 @@ def evidence(programme):
     return items
 
 
-def log_rows(programme):
+def log_rows(functional_programme):
     transaction.abort()  # see what the server committed
-    return downloads(programme)
+    return downloads(functional_programme)
 
 
 @pytest.mark.parametrize(
@@ -206,49 +203,49 @@ def log_rows(programme):
         ("png", "@@images/file/preview"),
     ],
 )
-def test_auditor_file_reads_are_logged(programme, evidence, kind, path):
+def test_auditor_file_reads_are_logged(functional_programme, evidence, kind, path):
     item = evidence[kind]
     response = get(f"{item.absolute_url()}/{path}", "auditor")
     assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.content[:4] in (b"%PDF", b"\x89PNG")
-    rows = log_rows(programme)
+    rows = log_rows(functional_programme)
     assert len(rows) == 1
     assert rows[0]["user"] == "auditor"
     assert rows[0]["path"] == "/".join(item.getPhysicalPath())
     assert rows[0]["filename"] == item.file.filename
 
 
-def test_lead_reads_are_not_logged_but_get_nosniff(programme, evidence):
+def test_lead_reads_are_not_logged_but_get_nosniff(functional_programme, evidence):
     for path in ("@@download/file", "@@display-file/file", "@@images/file"):
         response = get(f"{evidence['pdf'].absolute_url()}/{path}", "lead")
         assert response.status_code == 200
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert log_rows(programme) == []
+    assert log_rows(functional_programme) == []
 
 
-def test_auditor_pack_download_is_logged(programme, evidence):
-    response, archive = pack(programme, "auditor")
+def test_auditor_pack_download_is_logged(functional_programme, evidence):
+    response, archive = pack(functional_programme, "auditor")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert len(manifest(archive)) == 2
-    [row] = log_rows(programme)
+    [row] = log_rows(functional_programme)
     assert row["user"] == "auditor"
     assert row["kind"] == "pack"
     assert row["files"] == 2
-    assert row["path"] == "/".join(programme.getPhysicalPath())
-    page = get(f"{programme.absolute_url()}/@@nr-auditor-downloads").text
+    assert row["path"] == "/".join(functional_programme.getPhysicalPath())
+    page = get(f"{functional_programme.absolute_url()}/@@nr-auditor-downloads").text
     text = " ".join(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'").split())
     assert "Dossier d'audit, 2 fichiers (audit-pack-" in text  # a French site
 
 
-def test_log_shows_times_in_the_site_time_zone(programme, evidence):
+def test_log_shows_times_in_the_site_time_zone(functional_programme, evidence):
     api.portal.set_registry_record("plone.portal_timezone", "Pacific/Auckland")
     transaction.commit()
     assert get(f"{evidence['pdf'].absolute_url()}/@@download/file", "auditor").ok
-    [row] = log_rows(programme)
+    [row] = log_rows(functional_programme)
     when = datetime.fromisoformat(row["when"])
     local = when.astimezone(ZoneInfo("Pacific/Auckland"))
-    page = get(f"{programme.absolute_url()}/@@nr-auditor-downloads").text
+    page = get(f"{functional_programme.absolute_url()}/@@nr-auditor-downloads").text
     assert local.strftime("%Y-%m-%d %H:%M") in page
     assert when.strftime("%Y-%m-%d %H:%M") not in page
     assert "(UTC)" not in page

@@ -1,16 +1,15 @@
 """Dashboard, @nr-readiness, CSV/XLSX exports and the audit pack agree, and each
 role gets only what it may."""
 
-from collective.nrlabel import clock as addon_clock
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import assess
 from nr_setup import audit_transition
-from nr_setup import build_programme
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
 from nr_setup import pdf
+from nr_setup import relation
 from plone import api
 from plone.app.textfield.value import RichTextValue
 
@@ -27,8 +26,13 @@ import zipfile
 TODAY = date(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def today(clock):
+    clock(TODAY)
+
+
 @pytest.fixture
-def programme(functional_portal, monkeypatch):
+def known_programme(functional_programme):
     """A known data set; the next audit ends on 2026-06-30.
 
     1.1.1 green (approved, no expiry) · 1.1.2 amber (approved, expires 06-20, before
@@ -37,12 +41,7 @@ def programme(functional_portal, monkeypatch):
     1.3.4 not applicable · 2.1.1 red (approved but expired 06-01).
     Covered: 1.1.1, 1.2.2, 1.2.3 → 3 of 46 applicable → 7 %.
     """
-    from z3c.relationfield import RelationValue
-    from zope.component import getUtility
-    from zope.intid.interfaces import IIntIds
-
-    monkeypatch.setattr(addon_clock, "today", lambda: TODAY)
-    programme = build_programme(functional_portal)
+    programme = functional_programme
     c = lambda code: criterion_at(programme, code)  # noqa: E731
     evidence_in_state(
         c("1.1.1"), "approved", title="Charte", file=pdf("charte.pdf", 5000)
@@ -62,7 +61,7 @@ def programme(functional_portal, monkeypatch):
         title="Registre RGPD",
         file=None,
         link="https://intranet.example.org/rgpd",
-        supported_criteria=[RelationValue(getUtility(IIntIds).getId(c("1.2.2")))],
+        supported_criteria=[relation(c("1.2.2"))],
     )
     evidence_in_state(
         c("1.2.3"),
@@ -105,8 +104,8 @@ EXPECTED_LIGHTS = {
 }
 
 
-def test_rest_dashboard_and_exports_agree(programme):
-    url = programme.absolute_url()
+def test_rest_dashboard_and_exports_agree(known_programme):
+    url = known_programme.absolute_url()
     data = get(f"{url}/@nr-readiness").json()
     assert data["reference_date"] == "2026-06-30"
     assert data["readiness"] == {"covered": 3, "applicable": 46, "percent": 7}
@@ -151,8 +150,8 @@ def test_rest_dashboard_and_exports_agree(programme):
     assert len(rows) == sheet.max_row - 1 == 47
 
 
-def test_audit_pack(programme):
-    response = get(f"{programme.absolute_url()}/@@nr-audit-pack")
+def test_audit_pack(known_programme):
+    response = get(f"{known_programme.absolute_url()}/@@nr-audit-pack")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -185,15 +184,15 @@ def test_audit_pack(programme):
     assert "Charte" in archive.read("index.html").decode()
 
 
-def test_pack_names_are_unique(programme):
-    criterion = criterion_at(programme, "1.1.1")
+def test_pack_names_are_unique(known_programme):
+    criterion = criterion_at(known_programme, "1.1.1")
     for _ in range(2):
         evidence_in_state(
             criterion, "approved", title="Charte", file=pdf("charte.pdf", 100)
         )
     transaction.commit()
     archive = zipfile.ZipFile(
-        io.BytesIO(get(f"{programme.absolute_url()}/@@nr-audit-pack").content)
+        io.BytesIO(get(f"{known_programme.absolute_url()}/@@nr-audit-pack").content)
     )
     folder = [n for n in archive.namelist() if "/1.1.1 " in n]
     assert sorted(n.rsplit("/", 1)[1] for n in folder) == [
@@ -203,13 +202,13 @@ def test_pack_names_are_unique(programme):
     ]
 
 
-def test_pack_puts_the_evidence_back_to_sleep(programme):
+def test_pack_puts_the_evidence_back_to_sleep(known_programme):
     """Memory stays bounded by one criterion: read evidence does not stay awake."""
     from collective.nrlabel.audit.pack import pack_entries
 
-    programme._p_jar.cacheMinimize()
+    known_programme._p_jar.cacheMinimize()
     with api.env.adopt_user(username="lead"):
-        entries = pack_entries(programme)
+        entries = pack_entries(known_programme)
     assert [e.title for e in entries] == [
         "Charte",
         "Organigramme",
@@ -219,7 +218,9 @@ def test_pack_puts_the_evidence_back_to_sleep(programme):
     ]
     read = [
         brain._unrestrictedGetObject()
-        for brain in api.content.find(context=programme, portal_type="nr_evidence")
+        for brain in api.content.find(
+            context=known_programme, portal_type="nr_evidence"
+        )
     ]
     assert len(read) == 7  # approved, pending and draft alike
     assert {evidence._p_status for evidence in read} == {"ghost"}
@@ -235,8 +236,8 @@ def test_pack_puts_the_evidence_back_to_sleep(programme):
         (None, "refused", "refused"),
     ],
 )
-def test_who_gets_what(programme, user, dashboard, pack):
-    url = programme.absolute_url()
+def test_who_gets_what(known_programme, user, dashboard, pack):
+    url = known_programme.absolute_url()
     for path, want in (
         ("@nr-readiness", dashboard),
         ("@@nr-matrix.csv", dashboard),
@@ -255,20 +256,24 @@ def test_who_gets_what(programme, user, dashboard, pack):
             assert response.status_code in (302, 401, 403), (path, response.status_code)
 
 
-def test_auditor_gets_the_pack_only_in_the_window(programme, monkeypatch):
+def test_auditor_gets_the_pack_only_in_the_window(known_programme, clock):
     audit = (
-        programme["audit-initial"]
-        if "audit-initial" in programme
-        else [o for o in programme.objectValues() if o.portal_type == "nr_audit"][0]
+        known_programme["audit-initial"]
+        if "audit-initial" in known_programme
+        else [o for o in known_programme.objectValues() if o.portal_type == "nr_audit"][
+            0
+        ]
     )
     audit_transition(audit, "start_audit")
     transaction.commit()
-    response = get(f"{programme.absolute_url()}/@@nr-audit-pack", user="ext-auditor")
+    response = get(
+        f"{known_programme.absolute_url()}/@@nr-audit-pack", user="ext-auditor"
+    )
     assert response.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
-    monkeypatch.setattr(addon_clock, "today", lambda: date(2026, 7, 1))
+    clock(date(2026, 7, 1))
     late = requests.get(
-        f"{programme.absolute_url()}/@@nr-audit-pack",
+        f"{known_programme.absolute_url()}/@@nr-audit-pack",
         auth=("ext-auditor", PASSWORD),
         allow_redirects=False,
         timeout=60,

@@ -4,15 +4,9 @@ from collective.nrlabel.scoring import assessments
 from collective.nrlabel.scoring import predicted_level
 from collective.nrlabel.scoring import score_report
 from nr_setup import assess
-from nr_setup import build_programme
 from plone import api
 
 import pytest
-
-
-@pytest.fixture
-def programme(portal):
-    return build_programme(portal)
 
 
 def test_nothing_assessed_scores_zero(programme):

@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
-from plone.testing.zope import Browser
 from referential_files import csv_bytes
 from referential_files import HEADER
+from referential_files import upload
 
 import html
 import io
@@ -174,15 +174,6 @@ class TestReader:
 # Over HTTP
 
 
-@pytest.fixture
-def browser(functional_app):
-    browser = Browser(functional_app)
-    # A server error must fail the test, not turn into an error page.
-    browser.handleErrors = False
-    browser.addHeader("Authorization", f"Basic {SITE_OWNER_NAME}:{SITE_OWNER_PASSWORD}")
-    return browser
-
-
 def content_counts(portal):
     """What an import could create: referentials, programmes, catalogued items."""
     transaction.begin()
@@ -192,15 +183,6 @@ def content_counts(portal):
         len(catalog.unrestrictedSearchResults()),
         sorted(portal.objectIds()),
     )
-
-
-def upload(browser, portal, data, filename, **fields):
-    browser.open(portal.absolute_url() + "/@@nr-import-referential")
-    control = browser.getControl(name="form.widgets.file")
-    control.add_file(io.BytesIO(data), "application/octet-stream", filename)
-    for name, value in fields.items():
-        browser.getControl(name=f"form.widgets.{name}").value = value
-    browser.getControl(name="form.buttons.import").click()
 
 
 def error_box(page):

@@ -7,8 +7,8 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.testing.zope import Browser
 from referential_files import csv_bytes
 from referential_files import HEADER
+from referential_files import upload
 
-import io
 import pytest
 import requests
 import transaction
@@ -33,14 +33,6 @@ def api_session(portal_url):
     session.headers["Accept"] = "application/json"
     yield session
     session.close()
-
-
-@pytest.fixture
-def browser(functional_app):
-    browser = Browser(functional_app)
-    browser.handleErrors = False
-    browser.addHeader("Authorization", f"Basic {SITE_OWNER_NAME}:{SITE_OWNER_PASSWORD}")
-    return browser
 
 
 class TestRestAPI:
@@ -89,7 +81,8 @@ class TestRestAPI:
 
 class TestPages:
     @pytest.fixture
-    def programme(self, functional_portal):
+    def bare_programme(self, functional_portal):
+        """A programme without users: the site owner browses it."""
         api.portal.set_registry_record("plone.default_language", "fr")
         with api.env.adopt_roles(["Manager"]):
             programme = api.content.create(
@@ -98,21 +91,21 @@ class TestPages:
         transaction.commit()
         return programme
 
-    def test_programme_view_lists_the_tree(self, browser, programme):
-        browser.open(programme.absolute_url())
+    def test_programme_view_lists_the_tree(self, browser, bare_programme):
+        browser.open(bare_programme.absolute_url())
         html = browser.contents
         assert html.count('class="nr-tree-nr_criterion"') == 47
         assert html.count('class="nr-tree-nr_principle"') == 14
         assert "Engagement de la direction" in html
         assert "marchés publics" in html or "public procurement" in html
 
-    def test_criterion_view(self, browser, programme):
-        browser.open(programme.absolute_url() + "/1/1.1/1.1.1")
+    def test_criterion_view(self, browser, bare_programme):
+        browser.open(bare_programme.absolute_url() + "/1/1.1/1.1.1")
         assert "1.1.1" in browser.contents
         assert "Engagement de la direction" in browser.contents
 
-    def test_about_page_has_caveat_and_steps(self, browser, programme):
-        browser.open(programme.absolute_url() + "/@@nr-about")
+    def test_about_page_has_caveat_and_steps(self, browser, bare_programme):
+        browser.open(bare_programme.absolute_url() + "/@@nr-about")
         steps = browser.contents.split('class="nr-steps"', 1)[1].split("</ol>", 1)[0]
         assert steps.count("<li") == 6
         assert (
@@ -121,20 +114,13 @@ class TestPages:
 
 
 class TestImportForm:
-    def upload(self, browser, portal, data, filename, **fields):
-        browser.open(portal.absolute_url() + "/@@nr-import-referential")
-        control = browser.getControl(name="form.widgets.file")
-        control.add_file(io.BytesIO(data), "text/csv", filename)
-        for name, value in fields.items():
-            browser.getControl(name=f"form.widgets.{name}").value = value
-        browser.getControl(name="form.buttons.import").click()
-
     def test_import_and_create_programme(self, browser, functional_portal):
-        self.upload(
+        upload(
             browser,
             functional_portal,
             csv_bytes(SMALL),
             "achats.csv",
+            mime="text/csv",
             programme_title="Achats responsables",
         )
         assert browser.url.endswith("/achats-responsables")
@@ -146,11 +132,12 @@ class TestImportForm:
         self, browser, functional_portal
     ):
         bad = SMALL + [["A.2", "Z", "criterion", "Orphelin", "", "", ""]]
-        self.upload(
+        upload(
             browser,
             functional_portal,
             csv_bytes(bad),
             "achats.csv",
+            mime="text/csv",
             programme_title="P",
         )
         assert (
@@ -178,13 +165,10 @@ class TestImportForm:
         )
 
 
-def test_reader_sees_the_whole_tree(functional_app, functional_portal):
-    from nr_setup import build_programme
+def test_reader_sees_the_whole_tree(functional_app, functional_programme):
     from nr_setup import PASSWORD
 
-    programme = build_programme(functional_portal)
-    transaction.commit()
     browser = Browser(functional_app)
     browser.addHeader("Authorization", f"Basic reader:{PASSWORD}")
-    browser.open(programme.absolute_url())
+    browser.open(functional_programme.absolute_url())
     assert browser.contents.count('class="nr-tree-nr_criterion"') == 47
