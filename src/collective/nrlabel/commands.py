@@ -229,13 +229,15 @@ def setup_site_command(args):
 
 
 def send_reminders_command(args):
+    from collective.nrlabel import clock
     from collective.nrlabel.reminders import expire_labels
     from collective.nrlabel.reminders import send_reminders
     from datetime import date
 
-    # The date of reference is passed to the rules, not set on the clock.
+    # Workflow guards (a label's expiry) read the clock: set the date of
+    # reference for the whole run, not only for the rules called here.
     day = date.fromisoformat(args.date) if args.date else None
-    with zope_app(args.zope_conf) as app:
+    with zope_app(args.zope_conf) as app, clock.reference_date(day):
         site = _site(app, args.site)
         with as_manager(app, site):
             expired = expire_labels(on=day)

@@ -12,6 +12,7 @@ from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import review_state
 from collective.nrlabel.evidence.rules import safe_filename
 from collective.nrlabel.exports import spreadsheet_row
+from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.scoring import code_sort_key
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ def _goes_in_pack(item):
     return (
         getattr(item, "portal_type", None) == "nr_evidence"
         and review_state(item) == "approved"
-        and api.user.has_permission("View", obj=item)
+        and api.user.has_permission(View, obj=item)
     )
 
 

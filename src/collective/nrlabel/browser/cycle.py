@@ -17,24 +17,19 @@ from collective.nrlabel.audit.renewal import start_renewal
 from collective.nrlabel.audit.window import window_open
 from collective.nrlabel.browser.evidence import localized
 from collective.nrlabel.browser.evidence import user_name
-from collective.nrlabel.content.action import ORIGINS
-from collective.nrlabel.content.action import PRIORITIES
-from collective.nrlabel.content.audit import AUDIT_KINDS
-from collective.nrlabel.content.finding import FINDING_TYPES
+from collective.nrlabel.browser.posting import checked_post
+from collective.nrlabel.permissions import AddAction
+from collective.nrlabel.permissions import AddFinding
+from collective.nrlabel.permissions import ManageAudits
 from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.reminders import collect_reminders
 from collective.nrlabel.reminders import expire_labels
 from collective.nrlabel.reminders import send_reminders
+from collective.nrlabel.vocabularies import term_title
 from datetime import date
 from functools import cached_property
 from plone import api
-from plone.protect import CheckAuthenticator
-from plone.protect import PostOnly
 from Products.Five.browser import BrowserView
-
-
-def term_title(vocabulary, value):
-    return vocabulary.getTerm(value).title if value in vocabulary else value or ""
 
 
 def workflow_transitions(obj):
@@ -86,9 +81,13 @@ class ActionPlanView(BrowserView):
                         and brain.nr_due_date < on
                         and brain.review_state in OPEN_STATES
                     ),
-                    "priority": term_title(PRIORITIES, action.priority),
+                    "priority": term_title(
+                        "collective.nrlabel.ActionPriorities", action.priority
+                    ),
                     "progress": action.progress or 0,
-                    "origin": term_title(ORIGINS, action.origin),
+                    "origin": term_title(
+                        "collective.nrlabel.ActionOrigins", action.origin
+                    ),
                     "state": brain.review_state,
                     "state_title": state_title(action),
                 }
@@ -96,9 +95,7 @@ class ActionPlanView(BrowserView):
         return rows
 
     def can_add(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Add Action", obj=self.context
-        )
+        return api.user.has_permission(AddAction, obj=self.context)
 
 
 class AuditView(BrowserView):
@@ -109,7 +106,7 @@ class AuditView(BrowserView):
     def facts(self):
         audit = self.context
         return {
-            "kind": term_title(AUDIT_KINDS, audit.kind),
+            "kind": term_title("collective.nrlabel.AuditKinds", audit.kind),
             "state": api.content.get_state(audit),
             "state_title": state_title(audit),
             "body": audit.audit_body or "",
@@ -140,7 +137,9 @@ class AuditView(BrowserView):
                 {
                     "title": brain.Title,
                     "url": brain.getURL(),
-                    "type": term_title(FINDING_TYPES, finding.finding_type),
+                    "type": term_title(
+                        "collective.nrlabel.FindingTypes", finding.finding_type
+                    ),
                     "code": criterion.code if criterion else "",
                     "text": finding.text,
                     "actions": [
@@ -152,14 +151,10 @@ class AuditView(BrowserView):
         return rows
 
     def can_manage(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Manage audits", obj=self.context
-        )
+        return api.user.has_permission(ManageAudits, obj=self.context)
 
     def can_add_finding(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Add Finding", obj=self.context
-        )
+        return api.user.has_permission(AddFinding, obj=self.context)
 
     def can_renew(self):
         return self.can_manage() and api.content.get_state(self.context) in (
@@ -196,14 +191,7 @@ class StartRenewalView(BrowserView):
     """POST: create the renewal audit from a labelled one."""
 
     def __call__(self):
-        PostOnly(self.request)
-        CheckAuthenticator(self.request)
-        if not api.user.has_permission(
-            "collective.nrlabel: Manage audits", obj=self.context
-        ):
-            from zExceptions import Unauthorized
-
-            raise Unauthorized("collective.nrlabel: Manage audits")
+        checked_post(self.request)  # ZCML: Manage audits on the audit
         form = self.request.form
         try:
             start = (
@@ -236,7 +224,7 @@ class FindingView(BrowserView):
         finding = self.context
         criterion = finding.criterion.to_object if finding.criterion else None
         return {
-            "type": term_title(FINDING_TYPES, finding.finding_type),
+            "type": term_title("collective.nrlabel.FindingTypes", finding.finding_type),
             # Plain values: a content object in a path expression gets rendered.
             "criterion": criterion
             and {
@@ -252,7 +240,7 @@ class FindingView(BrowserView):
     def can_create_action(self):
         programme = programme_of(self.context)
         return programme is not None and api.user.has_permission(
-            "collective.nrlabel: Add Action", obj=action_plan(programme)
+            AddAction, obj=action_plan(programme)
         )
 
 
@@ -260,15 +248,7 @@ class CreateActionView(BrowserView):
     """POST on a finding: plan an action from it."""
 
     def __call__(self):
-        PostOnly(self.request)
-        CheckAuthenticator(self.request)
-        programme = programme_of(self.context)
-        if not api.user.has_permission(
-            "collective.nrlabel: Add Action", obj=action_plan(programme)
-        ):
-            from zExceptions import Unauthorized
-
-            raise Unauthorized("collective.nrlabel: Add Action")
+        checked_post(self.request, AddAction, action_plan(programme_of(self.context)))
         action = create_action_from_finding(self.context)
         api.portal.show_message(
             _("message_action_created", default="Action planned from the finding."),
@@ -298,8 +278,7 @@ class SendRemindersView(BrowserView):
 
     def __call__(self):
         if self.request.method == "POST":
-            PostOnly(self.request)
-            CheckAuthenticator(self.request)
+            checked_post(self.request)  # ZCML: Manage portal
             expired = expire_labels()
             mails, items = send_reminders()
             self.result = {"mails": mails, "items": items, "expired": expired}
@@ -323,14 +302,8 @@ class PlanActionView(BrowserView):
     def __call__(self):
         from collective.nrlabel.action_plan import plan_action
 
-        PostOnly(self.request)
-        CheckAuthenticator(self.request)
-        programme = programme_of(self.context)
-        plan = action_plan(programme)
-        if not api.user.has_permission("collective.nrlabel: Add Action", obj=plan):
-            from zExceptions import Unauthorized
-
-            raise Unauthorized("collective.nrlabel: Add Action")
+        plan = action_plan(programme_of(self.context))
+        checked_post(self.request, AddAction, plan)
         data, errors = action_values(plan, self.request.form, self.FIELDS)
         if errors:
             return self.refuse(errors)

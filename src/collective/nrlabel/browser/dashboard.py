@@ -12,6 +12,7 @@ from collective.nrlabel.browser.downloads import no_sniffing
 from collective.nrlabel.exports import matrix_csv
 from collective.nrlabel.exports import matrix_xlsx
 from collective.nrlabel.labelling_steps import labelling_steps
+from collective.nrlabel.permissions import DownloadAuditPack
 from collective.nrlabel.readiness import readiness
 from functools import cached_property
 from plone import api
@@ -95,9 +96,7 @@ class DashboardView(BrowserView):
         return labelling_steps(self.context)
 
     def can_download_pack(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Download audit pack", obj=self.context
-        )
+        return api.user.has_permission(DownloadAuditPack, obj=self.context)
 
 
 def _attachment(response, filename, content_type):

@@ -3,7 +3,6 @@ the review queue and each editor's drafts."""
 
 from collective.nrlabel import _
 from collective.nrlabel import clock
-from collective.nrlabel.content.evidence import KINDS
 from collective.nrlabel.evidence.queries import evidence_of_criterion
 from collective.nrlabel.evidence.queries import my_evidence
 from collective.nrlabel.evidence.queries import review_queue
@@ -14,7 +13,13 @@ from collective.nrlabel.evidence.rules import is_own_evidence
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import last_action
 from collective.nrlabel.evidence.rules import transition_refusal
+from collective.nrlabel.permissions import AddAction
+from collective.nrlabel.permissions import AddEvidence
+from collective.nrlabel.permissions import ModifyPortalContent
+from collective.nrlabel.permissions import ReviewEvidence
+from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import programme_of
+from collective.nrlabel.vocabularies import term_title
 from functools import cached_property
 from plone import api
 from plone.app.content.browser.content_status_modify import (
@@ -100,7 +105,7 @@ def evidence_row(evidence, criterion=None):
         "url": evidence.absolute_url(),
         "state": api.content.get_state(evidence),
         "state_title": state_title(evidence),
-        "kind": KINDS.getTerm(evidence.kind).title if evidence.kind in KINDS else "",
+        "kind": term_title("collective.nrlabel.EvidenceKinds", evidence.kind),
         "document_date": localized(evidence.document_date),
         "valid_until": localized(evidence.valid_until),
         "expired": bool(evidence.valid_until and evidence.valid_until < today),
@@ -118,7 +123,7 @@ def evidence_row(evidence, criterion=None):
         "unsafe_link": evidence.link if not is_safe_link(evidence.link) else None,
         "transitions": transitions(evidence),
         "history": history(evidence),
-        "can_edit": api.user.has_permission("Modify portal content", obj=evidence),
+        "can_edit": api.user.has_permission(ModifyPortalContent, obj=evidence),
     }
 
 
@@ -134,24 +139,21 @@ class CriterionView(BrowserView):
 
     @cached_property
     def can_add_evidence(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Add Evidence", obj=self.context
-        )
+        return api.user.has_permission(AddEvidence, obj=self.context)
 
     def add_url(self):
         return f"{self.context.absolute_url()}/++add++nr_evidence"
 
     def self_assessment(self):
-        from collective.nrlabel.content.criterion import APPLICABILITY
         from collective.nrlabel.settings import maturity_levels
 
         criterion = self.context
         levels = maturity_levels()
         maturity = criterion.maturity
         return {
-            "applicability": APPLICABILITY.getTerm(criterion.applicability).title
-            if criterion.applicability in APPLICABILITY
-            else "",
+            "applicability": term_title(
+                "collective.nrlabel.Applicability", criterion.applicability
+            ),
             "maturity": f"{maturity} — {levels[maturity]}"
             if maturity is not None and maturity < len(levels)
             else "—",
@@ -160,14 +162,14 @@ class CriterionView(BrowserView):
         }
 
     def can_assess(self):
-        return api.user.has_permission("Modify portal content", obj=self.context)
+        return api.user.has_permission(ModifyPortalContent, obj=self.context)
 
     def can_plan_action(self):
         from collective.nrlabel.action_plan import action_plan
 
         programme = programme_of(self.context)
         return programme is not None and api.user.has_permission(
-            "collective.nrlabel: Add Action", obj=action_plan(programme)
+            AddAction, obj=action_plan(programme)
         )
 
 
@@ -184,7 +186,7 @@ class EvidenceView(BrowserView):
         return [
             {"code": c.code, "title": c.Title(), "url": c.absolute_url()}
             for c in criteria
-            if api.user.has_permission("View", obj=c)
+            if api.user.has_permission(View, obj=c)
         ]
 
 
@@ -208,11 +210,11 @@ class TransitionView(BrowserView):
         return self.transition_id == "reject"
 
     def __call__(self):
-        if not api.user.has_permission("View", obj=self.context):
+        if not api.user.has_permission(View, obj=self.context):
             # A reviewer following a queue link to evidence that went back to
             # draft (which reviewers do not see) is told, not refused.
             if self.transition_id in REVIEW_TRANSITIONS and api.user.has_permission(
-                "collective.nrlabel: Review evidence", obj=self.context.__parent__
+                ReviewEvidence, obj=self.context.__parent__
             ):
                 return self.no_longer_possible()
             raise Unauthorized("View")
@@ -270,10 +272,10 @@ class TransitionView(BrowserView):
         if (
             self.transition_id in REVIEW_TRANSITIONS
             and programme is not None
-            and api.user.has_permission("View", obj=programme)
+            and api.user.has_permission(View, obj=programme)
         ):
             url = f"{programme.absolute_url()}/@@nr-review-queue"
-        elif api.user.has_permission("View", obj=self.context):
+        elif api.user.has_permission(View, obj=self.context):
             url = self.context.absolute_url()
         else:
             url = self.context.__parent__.absolute_url()

@@ -4,6 +4,9 @@ from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.browser.cycle import state_title
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.labelling_steps import labelling_steps
+from collective.nrlabel.permissions import AddAudit
+from collective.nrlabel.permissions import DownloadAuditPack
+from collective.nrlabel.permissions import ViewDashboard
 from collective.nrlabel.programme_tree import count_by_type
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.referential.model import ReferentialError
@@ -65,19 +68,13 @@ class ProgrammeView(BrowserView):
         ]
 
     def can_see_dashboard(self):
-        return api.user.has_permission(
-            "collective.nrlabel: View dashboard", obj=self.context
-        )
+        return api.user.has_permission(ViewDashboard, obj=self.context)
 
     def can_download_pack(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Download audit pack", obj=self.context
-        )
+        return api.user.has_permission(DownloadAuditPack, obj=self.context)
 
     def can_add_audit(self):
-        return api.user.has_permission(
-            "collective.nrlabel: Add Audit", obj=self.context
-        )
+        return api.user.has_permission(AddAudit, obj=self.context)
 
     def action_plan_url(self):
         plan = self.context.get(ACTION_PLAN_ID)

@@ -9,37 +9,6 @@ from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
 from zope import schema
 from zope.interface import implementer
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
-
-
-PRIORITIES = SimpleVocabulary(
-    [
-        SimpleTerm("high", "high", _("priority_high", default="High")),
-        SimpleTerm("normal", "normal", _("priority_normal", default="Normal")),
-        SimpleTerm("low", "low", _("priority_low", default="Low")),
-    ]
-)
-
-ORIGINS = SimpleVocabulary(
-    [
-        SimpleTerm(
-            "self_assessment",
-            "self_assessment",
-            _("origin_self_assessment", default="Self-assessment"),
-        ),
-        SimpleTerm(
-            "internal_review",
-            "internal_review",
-            _("origin_internal_review", default="Internal review"),
-        ),
-        SimpleTerm(
-            "audit_finding",
-            "audit_finding",
-            _("origin_audit_finding", default="Audit finding"),
-        ),
-    ]
-)
 
 
 class IAction(model.Schema):
@@ -79,7 +48,7 @@ class IAction(model.Schema):
 
     priority = schema.Choice(
         title=_("label_priority", default="Priority"),
-        vocabulary=PRIORITIES,
+        vocabulary="collective.nrlabel.ActionPriorities",
         default="normal",
         required=True,
     )
@@ -94,7 +63,7 @@ class IAction(model.Schema):
 
     origin = schema.Choice(
         title=_("label_origin", default="Origin"),
-        vocabulary=ORIGINS,
+        vocabulary="collective.nrlabel.ActionOrigins",
         default="self_assessment",
         required=True,
     )

@@ -11,19 +11,6 @@ from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
 from zope.interface import invariant
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
-
-
-AUDIT_KINDS = SimpleVocabulary(
-    [
-        SimpleTerm(
-            "initial", "initial", _("audit_initial", default="Initial labelling")
-        ),
-        SimpleTerm("renewal", "renewal", _("audit_renewal", default="Renewal")),
-        SimpleTerm("follow_up", "follow_up", _("audit_follow_up", default="Follow-up")),
-    ]
-)
 
 
 class WindowError(Invalid):
@@ -37,7 +24,7 @@ class IAudit(model.Schema):
 
     kind = schema.Choice(
         title=_("label_audit_kind", default="Kind"),
-        vocabulary=AUDIT_KINDS,
+        vocabulary="collective.nrlabel.AuditKinds",
         default="initial",
         required=True,
     )

@@ -9,20 +9,6 @@ from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
 from zope.interface import invariant
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
-
-
-APPLICABILITY = SimpleVocabulary(
-    [
-        SimpleTerm("applicable", "applicable", _("applicable", default="Applicable")),
-        SimpleTerm(
-            "not_applicable",
-            "not_applicable",
-            _("not_applicable", default="Not applicable"),
-        ),
-    ]
-)
 
 
 class JustificationMissing(Invalid):
@@ -60,7 +46,7 @@ class ICriterion(IReferentialItem):
 
     applicability = schema.Choice(
         title=_("label_applicability", default="Applicability"),
-        vocabulary=APPLICABILITY,
+        vocabulary="collective.nrlabel.Applicability",
         default="applicable",
         required=True,
     )

@@ -20,26 +20,6 @@ from zope import schema
 from zope.interface import implementer
 from zope.interface import Invalid
 from zope.interface import invariant
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
-
-
-KINDS = SimpleVocabulary(
-    [
-        SimpleTerm("policy", "policy", _("kind_policy", default="Policy")),
-        SimpleTerm("procedure", "procedure", _("kind_procedure", default="Procedure")),
-        SimpleTerm("record", "record", _("kind_record", default="Record")),
-        SimpleTerm("report", "report", _("kind_report", default="Report")),
-        SimpleTerm("training", "training", _("kind_training", default="Training")),
-        SimpleTerm(
-            "communication",
-            "communication",
-            _("kind_communication", default="Communication"),
-        ),
-        SimpleTerm("contract", "contract", _("kind_contract", default="Contract")),
-        SimpleTerm("other", "other", _("kind_other", default="Other")),
-    ]
-)
 
 
 class EvidenceContentError(Invalid):
@@ -98,7 +78,7 @@ class IEvidence(model.Schema):
 
     kind = schema.Choice(
         title=_("label_evidence_kind", default="Kind"),
-        vocabulary=KINDS,
+        vocabulary="collective.nrlabel.EvidenceKinds",
         default="record",
         required=True,
     )

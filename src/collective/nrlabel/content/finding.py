@@ -8,30 +8,6 @@ from plone.supermodel import model
 from z3c.relationfield.schema import RelationChoice
 from zope import schema
 from zope.interface import implementer
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
-
-
-FINDING_TYPES = SimpleVocabulary(
-    [
-        SimpleTerm("strength", "strength", _("finding_strength", default="Strength")),
-        SimpleTerm(
-            "observation",
-            "observation",
-            _("finding_observation", default="Observation"),
-        ),
-        SimpleTerm(
-            "minor_nc",
-            "minor_nc",
-            _("finding_minor_nc", default="Minor non-conformity"),
-        ),
-        SimpleTerm(
-            "major_nc",
-            "major_nc",
-            _("finding_major_nc", default="Major non-conformity"),
-        ),
-    ]
-)
 
 
 class IFinding(model.Schema):
@@ -51,7 +27,7 @@ class IFinding(model.Schema):
     )
     finding_type = schema.Choice(
         title=_("label_finding_type", default="Type"),
-        vocabulary=FINDING_TYPES,
+        vocabulary="collective.nrlabel.FindingTypes",
         default="observation",
         required=True,
     )

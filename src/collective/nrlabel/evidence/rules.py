@@ -3,6 +3,7 @@ uploads, who submitted and approved it, who may review it, what it supports.
 """
 
 from collective.nrlabel import _
+from collective.nrlabel.permissions import ReopenEvidence
 from collective.nrlabel.settings import get_setting
 from dataclasses import dataclass
 from zope.schema import ValidationError
@@ -276,7 +277,7 @@ def transition_refusal(evidence, transition_id):
         )
     if (
         transition_id == "reopen"
-        and api.user.has_permission("collective.nrlabel: Reopen evidence", obj=evidence)
+        and api.user.has_permission(ReopenEvidence, obj=evidence)
         and frozen_by_audit(evidence)
     ):
         return Refusal(
