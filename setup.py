@@ -5,11 +5,10 @@ from setuptools import find_namespace_packages
 from setuptools import setup
 
 
+# README and changelog are both reStructuredText: towncrier writes CHANGES.rst
+# (see pyproject.toml), so the long description is one reST document.
 long_description = "\n\n".join(
-    [
-        Path("README.md").read_text(encoding="utf-8"),
-        Path("CHANGES.rst").read_text(encoding="utf-8"),
-    ]
+    Path(name).read_text(encoding="utf-8") for name in ("README.rst", "CHANGES.rst")
 )
 
 
@@ -21,34 +20,42 @@ setup(
         "inside a Plone intranet: referential, evidence, reviews, audits."
     ),
     long_description=long_description,
-    long_description_content_type="text/markdown",
+    long_description_content_type="text/x-rst",
     classifiers=[
         "Development Status :: 3 - Alpha",
         "Environment :: Web Environment",
         "Framework :: Plone",
         "Framework :: Plone :: 6.2",
         "Framework :: Plone :: Addon",
+        "Natural Language :: English",
+        "Natural Language :: French",
+        "Operating System :: OS Independent",
         "Programming Language :: Python",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
         "Programming Language :: Python :: 3.10",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
         "Programming Language :: Python :: 3.13",
-        "Operating System :: OS Independent",
-        "License :: OSI Approved :: GNU General Public License v2 (GPLv2)",
-        "Natural Language :: French",
-        "Natural Language :: English",
     ],
     keywords="Python Plone CMS Numérique Responsable Label NR compliance audit",
     author="collective.nrlabel developers",
     url="https://github.com/collective/collective.nrlabel",
-    license="GPL version 2",
+    project_urls={
+        "Source": "https://github.com/collective/collective.nrlabel",
+        "Issues": "https://github.com/collective/collective.nrlabel/issues",
+        "Changelog": (
+            "https://github.com/collective/collective.nrlabel/blob/main/CHANGES.rst"
+        ),
+    },
+    license_expression="GPL-2.0-only",
+    # src/collective/ has no __init__.py: a native (PEP 420) namespace package.
     packages=find_namespace_packages("src", include=["collective.*"]),
     package_dir={"": "src"},
     include_package_data=True,
     zip_safe=False,
     python_requires=">=3.10",
     install_requires=[
-        "setuptools",
         "Products.CMFPlone>=6.2",
         "plone.api",
         "plone.restapi",
