@@ -1,8 +1,9 @@
 """1003 → 1004: hardening. Programmes private to the add-on's roles, the lead
 delegates roles, checked links and file types, co-authors.
 
-The import steps (rolemap, sharing, workflows, registry) are declared in ZCML;
-this handler does what no import step can: existing programmes and their content.
+The import steps (rolemap, sharing, workflows, registry) are declared in
+``configure.zcml``; this module does what no import step can: existing programmes
+and their content.
 """
 
 from collective.nrlabel.evidence.rules import record_author
@@ -49,9 +50,9 @@ def programmes():
     ]
 
 
-def upgrade(context):
+def make_programmes_private(context) -> None:
+    """Existing programmes and their content follow the add-on's own roles."""
     workflow_tool = api.portal.get_tool("portal_workflow")
-    repository = api.portal.get_tool("portal_repository")
     for programme in programmes():
         # Programme.__ac_local_roles_block__ now blocks inherited roles: the
         # catalog's allowedRolesAndUsers must follow, as must the role mappings.
@@ -60,7 +61,15 @@ def upgrade(context):
             obj = brain._unrestrictedGetObject()
             for workflow in workflow_tool.getWorkflowsFor(obj):
                 workflow.updateRoleMappingsFor(obj)
-            if obj.portal_type == "nr_evidence":
-                authors_from_versions(obj, repository)
             obj.reindexObjectSecurity()
         logger.info("Programme %s is now private to its own roles", programme.getId())
+
+
+def record_coauthors(context) -> None:
+    """Co-authors of existing evidence, read from its saved versions."""
+    repository = api.portal.get_tool("portal_repository")
+    for programme in programmes():
+        for brain in api.content.find(
+            context=programme, portal_type="nr_evidence", unrestricted=True
+        ):
+            authors_from_versions(brain._unrestrictedGetObject(), repository)
