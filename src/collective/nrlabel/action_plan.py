@@ -69,14 +69,22 @@ def actions_from(finding):
     return api.content.find(portal_type="nr_action", nr_finding=finding.UID())
 
 
+def is_overdue(due_date_iso, state, on=None):
+    """Whether an action (its catalog due date and state) is overdue ``on`` a day:
+    still open and due before it. The one rule behind every "overdue"."""
+    return bool(
+        due_date_iso
+        and state in OPEN_STATES
+        and due_date_iso < (on or clock.today()).isoformat()
+    )
+
+
 def overdue_actions(context, on=None):
-    """Open actions below ``context`` whose due date has passed."""
-    on = on or clock.today()
+    """Open actions below ``context`` whose due date has passed, soonest due first."""
     brains = api.content.find(
         portal_type="nr_action",
         review_state=OPEN_STATES,
         path="/".join(context.getPhysicalPath()),
         sort_on="nr_due_date",
     )
-    iso = on.isoformat()
-    return [b for b in brains if b.nr_due_date and b.nr_due_date < iso]
+    return [b for b in brains if is_overdue(b.nr_due_date, b.review_state, on)]

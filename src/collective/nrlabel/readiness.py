@@ -14,7 +14,8 @@ amount of evidence, and no object is woken up.
 """
 
 from collective.nrlabel import clock
-from collective.nrlabel.action_plan import OPEN_STATES
+from collective.nrlabel.action_plan import overdue_actions
+from collective.nrlabel.audit.lifecycle import next_audit_brain
 from collective.nrlabel.scoring import assessments
 from collective.nrlabel.scoring import score_report
 from dataclasses import dataclass
@@ -23,7 +24,6 @@ from plone import api
 
 
 GREEN, AMBER, RED, NOT_APPLICABLE = "green", "amber", "red", "na"
-UPCOMING_AUDIT_STATES = ("preparation", "in_audit")
 
 
 @dataclass(frozen=True)
@@ -109,81 +109,104 @@ def _coverage(coverage):
     }
 
 
-def next_audit_brain(programme):
-    brains = api.content.find(
-        portal_type="nr_audit",
-        review_state=UPCOMING_AUDIT_STATES,
-        path="/".join(programme.getPhysicalPath()),
-        sort_on="created",
-        sort_order="descending",
-    )
-    return brains[0] if brains else None
-
-
-def readiness(programme, on=None):
+def readiness(programme, on=None) -> Readiness:
     """Readiness of ``programme`` on ``on`` (default: today)."""
     today = (on or clock.today()).isoformat()
     audit = next_audit_brain(programme)
-    reference = (
-        audit.nr_window_end if audit is not None and audit.nr_window_end else today
+    reference = max(
+        audit.nr_window_end if audit is not None and audit.nr_window_end else today,
+        today,
     )
-    reference = max(reference, today)
-    path = "/".join(programme.getPhysicalPath())
     items = assessments(programme)
-
     evidence = api.content.find(
         portal_type="nr_evidence",
         review_state=("approved", "pending"),
-        path=path,
+        path="/".join(programme.getPhysicalPath()),
     )
-    valid, expiring, pending, approved = set(), set(), {}, {}
-    expiring_evidence = []
-    for brain in evidence:
+    tally = _tally_evidence(evidence, today, reference)
+    criteria = [_criterion_readiness(item, tally) for item in items]
+    by_theme, by_principle = _group_coverage(criteria)
+    return Readiness(
+        reference_date=reference,
+        next_audit=_audit_summary(audit),
+        criteria=criteria,
+        total=Coverage(
+            sum(c.light == GREEN for c in criteria), sum(c.applicable for c in criteria)
+        ),
+        by_theme=by_theme,
+        by_principle=by_principle,
+        score=score_report(programme, items),
+        pending_reviews=tally.pending_reviews,
+        overdue_actions=len(overdue_actions(programme, on)),
+        expiring_evidence=sorted(tally.expiring_items, key=lambda e: e["valid_until"]),
+    )
+
+
+@dataclass
+class _EvidenceTally:
+    """What the approved and pending evidence says about each criterion (UIDs)."""
+
+    valid: set = field(default_factory=set)
+    expiring: set = field(default_factory=set)
+    pending: dict = field(default_factory=dict)
+    approved: dict = field(default_factory=dict)
+    expiring_items: list = field(default_factory=list)
+    pending_reviews: int = 0
+
+
+def _tally_evidence(brains, today, reference) -> _EvidenceTally:
+    """Count evidence per criterion: expired covers nothing, approved evidence that
+    ends before the date of reference only half covers (amber)."""
+    tally = _EvidenceTally()
+    for brain in brains:
         criteria = brain.nr_criteria or ()
         if brain.review_state == "pending":
+            tally.pending_reviews += 1
             for uid in criteria:
-                pending[uid] = pending.get(uid, 0) + 1
+                tally.pending[uid] = tally.pending.get(uid, 0) + 1
             continue
         until = brain.nr_valid_until
         if until and until < today:
-            continue  # expired: covers nothing any more
+            continue
         for uid in criteria:
-            approved[uid] = approved.get(uid, 0) + 1
+            tally.approved[uid] = tally.approved.get(uid, 0) + 1
         if until and until < reference:
-            expiring.update(criteria)
-            expiring_evidence.append(
+            tally.expiring.update(criteria)
+            tally.expiring_items.append(
                 {"title": brain.Title, "@id": brain.getURL(), "valid_until": until}
             )
         else:
-            valid.update(criteria)
+            tally.valid.update(criteria)
+    return tally
 
-    criteria = []
-    for item in items:
-        uid = item.uid
-        if not item.applicable:
-            light = NOT_APPLICABLE
-        elif uid in valid:
-            light = GREEN
-        elif uid in expiring or pending.get(uid):
-            light = AMBER
-        else:
-            light = RED
-        criteria.append(
-            CriterionReadiness(
-                code=item.code,
-                title=item.title,
-                url=item.url,
-                theme=item.theme,
-                principle=item.principle,
-                applicable=item.applicable,
-                maturity=item.maturity,
-                owner=item.owner,
-                light=light,
-                approved=approved.get(uid, 0),
-                pending=pending.get(uid, 0),
-            )
-        )
 
+def _criterion_readiness(item, tally) -> CriterionReadiness:
+    uid = item.uid
+    if not item.applicable:
+        light = NOT_APPLICABLE
+    elif uid in tally.valid:
+        light = GREEN
+    elif uid in tally.expiring or tally.pending.get(uid):
+        light = AMBER
+    else:
+        light = RED
+    return CriterionReadiness(
+        code=item.code,
+        title=item.title,
+        url=item.url,
+        theme=item.theme,
+        principle=item.principle,
+        applicable=item.applicable,
+        maturity=item.maturity,
+        owner=item.owner,
+        light=light,
+        approved=tally.approved.get(uid, 0),
+        pending=tally.pending.get(uid, 0),
+    )
+
+
+def _group_coverage(criteria) -> tuple[dict, dict]:
+    """Coverage per theme and per principle (code → Coverage)."""
     by_theme, by_principle = {}, {}
     for c in criteria:
         for key, groups in ((c.theme, by_theme), (c.principle, by_principle)):
@@ -191,31 +214,18 @@ def readiness(programme, on=None):
                 continue
             covered, applicable = groups.get(key, (0, 0))
             groups[key] = (covered + (c.light == GREEN), applicable + c.applicable)
-    overdue = [
-        b
-        for b in api.content.find(
-            portal_type="nr_action", review_state=OPEN_STATES, path=path
-        )
-        if b.nr_due_date and b.nr_due_date < today
-    ]
-    return Readiness(
-        reference_date=reference,
-        next_audit={
-            "title": audit.Title,
-            "@id": audit.getURL(),
-            "state": audit.review_state,
-            "window_end": audit.nr_window_end,
-        }
-        if audit is not None
-        else None,
-        criteria=criteria,
-        total=Coverage(
-            sum(c.light == GREEN for c in criteria), sum(c.applicable for c in criteria)
-        ),
-        by_theme={k: Coverage(*v) for k, v in by_theme.items()},
-        by_principle={k: Coverage(*v) for k, v in by_principle.items()},
-        score=score_report(programme, items),
-        pending_reviews=sum(1 for b in evidence if b.review_state == "pending"),
-        overdue_actions=len(overdue),
-        expiring_evidence=sorted(expiring_evidence, key=lambda e: e["valid_until"]),
+    return (
+        {k: Coverage(*v) for k, v in by_theme.items()},
+        {k: Coverage(*v) for k, v in by_principle.items()},
     )
+
+
+def _audit_summary(audit) -> dict | None:
+    if audit is None:
+        return None
+    return {
+        "title": audit.Title,
+        "@id": audit.getURL(),
+        "state": audit.review_state,
+        "window_end": audit.nr_window_end,
+    }

@@ -10,6 +10,7 @@ from BTrees.OOBTree import OOTreeSet
 from collective.nrlabel import _
 from collective.nrlabel import clock
 from collective.nrlabel.action_plan import overdue_actions
+from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.audit.lifecycle import has_expired
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.lifecycle import latest_labelled
@@ -200,9 +201,7 @@ def expire_labels(on=None):
     """Take labelled audits whose validity has ended to ``expired``; return how many."""
     count = 0
     workflow = api.portal.get_tool("portal_workflow")
-    for brain in api.content.find(
-        portal_type="nr_audit", review_state="labelled", unrestricted=True
-    ):
+    for brain in audits(None, states=("labelled",), unrestricted=True):
         audit = brain._unrestrictedGetObject()
         if has_expired(audit, on):
             with api.env.adopt_roles(["Manager"]):

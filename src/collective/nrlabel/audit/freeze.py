@@ -1,6 +1,7 @@
 """The audit freeze: approved evidence cannot change while its programme is audited."""
 
 from collective.nrlabel import _
+from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.audit.window import IN_AUDIT
 from collective.nrlabel.programme_tree import programme_of
 from plone import api
@@ -10,14 +11,7 @@ def audit_in_progress(programme):
     """Whether an audit of ``programme`` is in progress (one catalog query)."""
     if programme is None:
         return False
-    return bool(
-        api.content.find(
-            portal_type="nr_audit",
-            review_state=IN_AUDIT,
-            path="/".join(programme.getPhysicalPath()),
-            unrestricted=True,
-        )
-    )
+    return bool(audits(programme, states=(IN_AUDIT,), unrestricted=True))
 
 
 def frozen_by_audit(evidence):

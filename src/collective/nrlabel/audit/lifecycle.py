@@ -2,7 +2,6 @@
 
 from collective.nrlabel import clock
 from collective.nrlabel.settings import get_setting
-from datetime import date
 from plone import api
 
 
@@ -26,17 +25,30 @@ def has_expired(audit, on=None):
     return expiry is not None and expiry < (on or clock.today())
 
 
-def audits(programme, states=None):
-    """Brains of the programme's audits, the most recent window first."""
+# The audits whose window matters now: the next one, or the one in progress.
+UPCOMING_AUDIT_STATES = ("preparation", "in_audit")
+
+
+def audits(programme, states=None, unrestricted=False):
+    """Brains of ``programme``'s audits (``None``: the whole site's), the most
+    recent first. The one audit query of the add-on."""
     query = {
         "portal_type": "nr_audit",
-        "path": "/".join(programme.getPhysicalPath()),
         "sort_on": "created",
         "sort_order": "descending",
+        "unrestricted": unrestricted,
     }
+    if programme is not None:
+        query["path"] = "/".join(programme.getPhysicalPath())
     if states:
         query["review_state"] = states
     return api.content.find(**query)
+
+
+def next_audit_brain(programme):
+    """The catalog record of the audit being prepared or in progress, or None."""
+    brains = audits(programme, states=UPCOMING_AUDIT_STATES)
+    return brains[0] if brains else None
 
 
 def latest_labelled(programme):
@@ -54,10 +66,5 @@ def latest_labelled(programme):
 
 def next_audit(programme):
     """The audit being prepared or in progress (the one whose window matters)."""
-    for brain in audits(programme, states=("preparation", "in_audit")):
-        return brain.getObject()
-    return None
-
-
-def date_or_none(value):
-    return value if isinstance(value, date) else None
+    brain = next_audit_brain(programme)
+    return brain.getObject() if brain is not None else None

@@ -6,7 +6,7 @@ from collective.nrlabel import clock
 from collective.nrlabel.action_plan import action_plan
 from collective.nrlabel.action_plan import actions_from
 from collective.nrlabel.action_plan import create_action_from_finding
-from collective.nrlabel.action_plan import OPEN_STATES
+from collective.nrlabel.action_plan import is_overdue
 from collective.nrlabel.audit.downloads import downloads
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.renewal import default_window
@@ -15,8 +15,11 @@ from collective.nrlabel.audit.renewal import evidence_expired_for
 from collective.nrlabel.audit.renewal import RenewalError
 from collective.nrlabel.audit.renewal import start_renewal
 from collective.nrlabel.audit.window import window_open
-from collective.nrlabel.browser.evidence import localized
-from collective.nrlabel.browser.evidence import user_name
+from collective.nrlabel.browser.display import localized
+from collective.nrlabel.browser.display import state_title
+from collective.nrlabel.browser.display import status_form_url
+from collective.nrlabel.browser.display import transitions
+from collective.nrlabel.browser.display import user_name
 from collective.nrlabel.browser.posting import checked_post
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddFinding
@@ -32,35 +35,8 @@ from plone import api
 from Products.Five.browser import BrowserView
 
 
-def workflow_transitions(obj):
-    from plone.protect.authenticator import createToken
-
-    workflow = api.portal.get_tool("portal_workflow")
-    url = obj.absolute_url()
-    token = createToken()
-    return [
-        {
-            "id": t["id"],
-            "title": _(t["title"]),
-            "url": f"{url}/content_status_modify?workflow_action={t['id']}"
-            f"&_authenticator={token}",
-        }
-        for t in workflow.getTransitionsFor(obj)
-    ]
-
-
-def state_title(obj):
-    workflow = api.portal.get_tool("portal_workflow")
-    state = api.content.get_state(obj)
-    for wf in workflow.getWorkflowsFor(obj):
-        if state in wf.states:
-            return _(wf.states[state].title)
-    return state
-
-
 class ActionPlanView(BrowserView):
     def rows(self):
-        on = clock.today().isoformat()
         rows = []
         for brain in api.content.find(
             context=self.context, portal_type="nr_action", sort_on="nr_due_date"
@@ -76,11 +52,7 @@ class ActionPlanView(BrowserView):
                     "codes": ", ".join(codes),
                     "responsible": user_name(brain.nr_responsible),
                     "due": localized(action.due_date),
-                    "overdue": bool(
-                        brain.nr_due_date
-                        and brain.nr_due_date < on
-                        and brain.review_state in OPEN_STATES
-                    ),
+                    "overdue": is_overdue(brain.nr_due_date, brain.review_state),
                     "priority": term_title(
                         "collective.nrlabel.ActionPriorities", action.priority
                     ),
@@ -121,7 +93,7 @@ class AuditView(BrowserView):
             "committee": localized(audit.committee_date),
             "granted": localized(audit.granted_date),
             "expiry": localized(label_expiry(audit)),
-            "transitions": workflow_transitions(audit),
+            "transitions": transitions(audit, status_form_url),
         }
 
     def findings(self):

@@ -3,6 +3,11 @@ the review queue and each editor's drafts."""
 
 from collective.nrlabel import _
 from collective.nrlabel import clock
+from collective.nrlabel.browser.display import localized
+from collective.nrlabel.browser.display import review_form_url
+from collective.nrlabel.browser.display import state_title
+from collective.nrlabel.browser.display import transitions
+from collective.nrlabel.browser.display import user_name
 from collective.nrlabel.evidence.queries import evidence_of_criterion
 from collective.nrlabel.evidence.queries import my_evidence
 from collective.nrlabel.evidence.queries import review_queue
@@ -35,32 +40,6 @@ from zExceptions import Unauthorized
 import transaction
 
 
-def user_name(user_id):
-    if not user_id:
-        return ""
-    user = api.user.get(userid=user_id)
-    return (user and user.getProperty("fullname", "")) or user_id
-
-
-def localized(value, long_format=False):
-    if not value:
-        return ""
-    if hasattr(value, "isoformat"):
-        value = value.isoformat()
-    return api.portal.get_localized_time(value, long_format=long_format)
-
-
-def state_title(obj_or_state):
-    workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
-    state_id = (
-        obj_or_state
-        if isinstance(obj_or_state, str)
-        else api.content.get_state(obj_or_state)
-    )
-    state = workflow.states.get(state_id)
-    return _(state.title) if state else state_id
-
-
 def history(evidence):
     """The review history, newest first, for display."""
     workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
@@ -76,23 +55,12 @@ def history(evidence):
                 "actor": user_name(entry.get("actor")),
                 "time": localized(entry.get("time"), long_format=True),
                 "comments": entry.get("comments") or "",
-                "state": state_title(entry.get("review_state")),
+                "state": state_title(
+                    evidence, entry.get("review_state"), EVIDENCE_WORKFLOW
+                ),
             }
         )
     return rows
-
-
-def transitions(evidence):
-    workflow = api.portal.get_tool("portal_workflow")
-    url = evidence.absolute_url()
-    return [
-        {
-            "id": t["id"],
-            "title": _(t["title"]),
-            "url": f"{url}/@@nr-transition?transition={t['id']}",
-        }
-        for t in workflow.getTransitionsFor(evidence)
-    ]
 
 
 def evidence_row(evidence, criterion=None):
@@ -121,7 +89,7 @@ def evidence_row(evidence, criterion=None):
         "link": evidence.link if is_safe_link(evidence.link) else None,
         # Stored before links were checked: shown as text, never as a live link.
         "unsafe_link": evidence.link if not is_safe_link(evidence.link) else None,
-        "transitions": transitions(evidence),
+        "transitions": transitions(evidence, review_form_url),
         "history": history(evidence),
         "can_edit": api.user.has_permission(ModifyPortalContent, obj=evidence),
     }
@@ -306,7 +274,7 @@ def current_state_message(evidence):
     return _(
         "message_evidence_now_in_state",
         default="Nothing was done: this evidence is now ${state}.",
-        mapping={"state": api.portal.translate(state_title(state))},
+        mapping={"state": api.portal.translate(state_title(evidence, state))},
     )
 
 
@@ -409,7 +377,9 @@ class MyEvidenceView(BrowserView):
                     "code": getattr(evidence.__parent__, "code", ""),
                     "criterion": evidence.__parent__.Title(),
                     "state": brain.review_state,
-                    "state_title": state_title(brain.review_state),
+                    "state_title": state_title(
+                        None, brain.review_state, EVIDENCE_WORKFLOW
+                    ),
                     "reason": last.get("comments", "")
                     if brain.review_state == "rejected"
                     else "",

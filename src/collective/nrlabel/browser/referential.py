@@ -1,7 +1,7 @@
 """Views of a programme's referential: programme, theme/principle and criterion."""
 
 from collective.nrlabel.audit.lifecycle import audits
-from collective.nrlabel.browser.cycle import state_title
+from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.permissions import AddAudit

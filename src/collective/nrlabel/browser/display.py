@@ -1,0 +1,66 @@
+"""How the add-on shows people, dates, workflow states and transitions.
+
+One definition for every page: a state is titled the same in the evidence list,
+the audit page and the programme page, and a date follows the user's format.
+"""
+
+from collective.nrlabel import _
+from plone import api
+
+
+def user_name(user_id):
+    """A user's full name, else their id ("" for none)."""
+    if not user_id:
+        return ""
+    user = api.user.get(userid=user_id)
+    return (user and user.getProperty("fullname", "")) or user_id
+
+
+def localized(value, long_format=False):
+    """A date or time in the user's format ("" for none)."""
+    if not value:
+        return ""
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return api.portal.get_localized_time(value, long_format=long_format)
+
+
+def state_title(obj, state_id=None, workflow_id=None):
+    """The translatable title of ``obj``'s state, or of ``state_id`` in
+    ``workflow_id`` (lists built from the catalog, history entries)."""
+    tool = api.portal.get_tool("portal_workflow")
+    if workflow_id is not None:
+        workflows = [tool[workflow_id]]
+    else:
+        workflows = tool.getWorkflowsFor(obj)
+        state_id = state_id or api.content.get_state(obj)
+    for workflow in workflows:
+        state = workflow.states.get(state_id)
+        if state is not None:
+            return _(state.title)
+    return state_id
+
+
+def transitions(obj, url_of):
+    """The transitions the current user may take on ``obj``: id, translatable
+    title and the URL that ``url_of(obj_url, transition_id)`` gives."""
+    url = obj.absolute_url()
+    return [
+        {"id": t["id"], "title": _(t["title"]), "url": url_of(url, t["id"])}
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(obj)
+    ]
+
+
+def status_form_url(url, transition_id):
+    """Plone's status form (actions, audits), with the CSRF token."""
+    from plone.protect.authenticator import createToken
+
+    return (
+        f"{url}/content_status_modify?workflow_action={transition_id}"
+        f"&_authenticator={createToken()}"
+    )
+
+
+def review_form_url(url, transition_id):
+    """The add-on's review form (evidence: a comment, required to reject)."""
+    return f"{url}/@@nr-transition?transition={transition_id}"
