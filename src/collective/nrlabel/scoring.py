@@ -5,10 +5,13 @@ not yet assessed counts as 0. It is an estimate to prepare the audit: the offici
 grid belongs to Agence LUCIE.
 """
 
+from collections.abc import Iterable
+from collections.abc import Sequence
 from collective.nrlabel.settings import get_setting
 from dataclasses import dataclass
 from dataclasses import field
 from plone import api
+from plone.api.types import Content
 
 
 REFERENTIAL_TYPES = ("nr_theme", "nr_principle", "nr_criterion")
@@ -32,14 +35,14 @@ class CriterionAssessment:
 class ScoreReport:
     score: int | None
     level: int
-    by_theme: dict = field(default_factory=dict)
-    by_principle: dict = field(default_factory=dict)
+    by_theme: dict[str, int | None] = field(default_factory=dict)
+    by_principle: dict[str, int | None] = field(default_factory=dict)
     applicable: int = 0
     assessed: int = 0
     max_level: int = 3
 
 
-def assessments(programme):
+def assessments(programme: Content) -> list[CriterionAssessment]:
     """Every criterion of ``programme`` with its self-assessment, in referential order."""
     root = "/".join(programme.getPhysicalPath())
     brains = api.content.find(
@@ -74,12 +77,12 @@ def assessments(programme):
     return sorted(result, key=lambda a: code_sort_key(a.code))
 
 
-def code_sort_key(code):
+def code_sort_key(code: str) -> list[tuple[int, int, str]]:
     """Sort 1.10 after 1.9 (and letters before numbers as text)."""
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".") if p]
 
 
-def score(items, max_level):
+def score(items: Iterable[CriterionAssessment], max_level: int) -> int | None:
     """The score out of 1000 of ``items`` (applicable ones only), or None if none apply."""
     applicable = [item for item in items if item.applicable]
     if not applicable or max_level <= 0:
@@ -88,7 +91,7 @@ def score(items, max_level):
     return round(1000 * total / len(applicable))
 
 
-def predicted_level(value, thresholds):
+def predicted_level(value: int | None, thresholds: Iterable[int]) -> int:
     """The highest level whose threshold ``value`` reaches (0: none)."""
     if value is None:
         return 0
@@ -99,7 +102,9 @@ def predicted_level(value, thresholds):
     return level
 
 
-def score_report(programme, items=None):
+def score_report(
+    programme: Content, items: Sequence[CriterionAssessment] | None = None
+) -> ScoreReport:
     """Score and predicted level of the programme, per theme and per principle."""
     items = assessments(programme) if items is None else items
     max_level = len(get_setting("maturity_levels")) - 1
