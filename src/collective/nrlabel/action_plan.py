@@ -4,6 +4,7 @@ from collective.nrlabel import _
 from collective.nrlabel import clock
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.programme_tree import programme_of
+from collective.nrlabel.relations import related_object
 from plone import api
 from plone.dexterity.utils import createContent
 from z3c.relationfield import RelationValue
@@ -36,7 +37,7 @@ def action_plan(programme):
 def create_action_from_finding(finding):
     """A planned action on the finding's criterion, with origin "audit finding"."""
     programme = programme_of(finding)
-    criterion = finding.criterion.to_object if finding.criterion else None
+    criterion = related_object(finding.criterion)
     intids = getUtility(IIntIds)
     text = (finding.text or "").strip()
     action = api.content.create(

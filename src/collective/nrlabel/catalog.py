@@ -11,7 +11,9 @@ from collective.nrlabel.content.evidence import IEvidence
 from collective.nrlabel.content.referential_item import IReferentialItem
 from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import submitter
 from collective.nrlabel.evidence.rules import supported_criteria_uids
+from collective.nrlabel.relations import related_uids
 from plone.indexer import indexer
 
 
@@ -50,24 +52,13 @@ def nr_criteria(obj):
 
 
 @indexer(IEvidence)
-def nr_kind(obj):
-    return obj.kind
-
-
-@indexer(IEvidence)
-def nr_document_date(obj):
-    return _iso(obj.document_date)
-
-
-@indexer(IEvidence)
 def nr_valid_until(obj):
     return _iso(obj.valid_until)
 
 
 @indexer(IEvidence)
 def nr_submitter(obj):
-    entry = last_action(obj, "submit")
-    return entry["actor"] if entry else None
+    return submitter(obj)
 
 
 @indexer(IEvidence)
@@ -81,24 +72,9 @@ def nr_approver(obj):
     return approval(obj)[0]
 
 
-@indexer(IEvidence)
-def nr_approved(obj):
-    when = approval(obj)[1]
-    return when.ISO8601() if when else None
-
-
-def _related_uids(relations):
-    uids = []
-    for relation in relations or []:
-        if relation is None or relation.isBroken() or relation.to_object is None:
-            continue
-        uids.append(relation.to_object.UID())
-    return uids
-
-
 @indexer(IAction)
 def action_criteria(obj):
-    return _related_uids(obj.criteria)
+    return related_uids(obj.criteria)
 
 
 @indexer(IAction)
@@ -114,21 +90,6 @@ def nr_finding(obj):
 @indexer(IAction)
 def nr_responsible(obj):
     return obj.responsible
-
-
-@indexer(IAction)
-def nr_progress(obj):
-    return obj.progress
-
-
-@indexer(IAction)
-def nr_priority(obj):
-    return obj.priority
-
-
-@indexer(IAudit)
-def nr_window_start(obj):
-    return _iso(obj.window_start)
 
 
 @indexer(IAudit)

@@ -48,6 +48,15 @@ class PackEntry:
     data: bytes | None = None
 
 
+def may_download_pack(programme) -> bool:
+    """Whether the current user may download ``programme``'s audit pack: the NR
+    lead, and auditors while their window is open (the permission follows the
+    time-boxed auditor group)."""
+    from collective.nrlabel.permissions import DownloadAuditPack
+
+    return api.user.has_permission(DownloadAuditPack, obj=programme)
+
+
 def safe_component(text):
     """A file or folder name that cannot climb out of its folder in the ZIP."""
     name = safe_filename(text).replace("/", "_").lstrip(".")

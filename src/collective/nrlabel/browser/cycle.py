@@ -25,6 +25,8 @@ from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddFinding
 from collective.nrlabel.permissions import ManageAudits
 from collective.nrlabel.programme_tree import programme_of
+from collective.nrlabel.relations import related_object
+from collective.nrlabel.relations import related_objects
 from collective.nrlabel.reminders import collect_reminders
 from collective.nrlabel.reminders import expire_labels
 from collective.nrlabel.reminders import send_reminders
@@ -42,9 +44,7 @@ class ActionPlanView(BrowserView):
             context=self.context, portal_type="nr_action", sort_on="nr_due_date"
         ):
             action = brain.getObject()
-            codes = [
-                r.to_object.code for r in action.criteria or [] if r and r.to_object
-            ]
+            codes = [c.code for c in related_objects(action.criteria)]
             rows.append(
                 {
                     "title": brain.Title,
@@ -104,7 +104,7 @@ class AuditView(BrowserView):
             sort_on="getObjPositionInParent",
         ):
             finding = brain.getObject()
-            criterion = finding.criterion.to_object if finding.criterion else None
+            criterion = related_object(finding.criterion)
             rows.append(
                 {
                     "title": brain.Title,
@@ -194,7 +194,7 @@ class StartRenewalView(BrowserView):
 class FindingView(BrowserView):
     def facts(self):
         finding = self.context
-        criterion = finding.criterion.to_object if finding.criterion else None
+        criterion = related_object(finding.criterion)
         return {
             "type": term_title("collective.nrlabel.FindingTypes", finding.finding_type),
             # Plain values: a content object in a path expression gets rendered.

@@ -3,6 +3,7 @@
 from collective.nrlabel import _
 from collective.nrlabel import clock
 from collective.nrlabel.audit.downloads import record_pack_download
+from collective.nrlabel.audit.pack import may_download_pack
 from collective.nrlabel.audit.pack import pack_entries
 from collective.nrlabel.audit.pack import PackIterator
 from collective.nrlabel.audit.pack import stream_pack
@@ -12,7 +13,6 @@ from collective.nrlabel.browser.downloads import no_sniffing
 from collective.nrlabel.exports import matrix_csv
 from collective.nrlabel.exports import matrix_xlsx
 from collective.nrlabel.labelling_steps import labelling_steps
-from collective.nrlabel.permissions import DownloadAuditPack
 from collective.nrlabel.readiness import readiness
 from functools import cached_property
 from plone import api
@@ -96,7 +96,7 @@ class DashboardView(BrowserView):
         return labelling_steps(self.context)
 
     def can_download_pack(self):
-        return api.user.has_permission(DownloadAuditPack, obj=self.context)
+        return may_download_pack(self.context)
 
 
 def _attachment(response, filename, content_type):

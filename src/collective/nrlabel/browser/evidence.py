@@ -17,6 +17,7 @@ from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence.rules import is_own_evidence
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import supported_criteria
 from collective.nrlabel.evidence.rules import transition_refusal
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddEvidence
@@ -147,13 +148,9 @@ class EvidenceView(BrowserView):
         return evidence_row(self.context)
 
     def supported_criteria(self):
-        criteria = [self.context.__parent__]
-        for relation in self.context.supported_criteria or []:
-            if relation and not relation.isBroken() and relation.to_object:
-                criteria.append(relation.to_object)
         return [
             {"code": c.code, "title": c.Title(), "url": c.absolute_url()}
-            for c in criteria
+            for c in supported_criteria(self.context)
             if api.user.has_permission(View, obj=c)
         ]
 

@@ -1,11 +1,11 @@
 """Views of a programme's referential: programme, theme/principle and criterion."""
 
 from collective.nrlabel.audit.lifecycle import audits
+from collective.nrlabel.audit.pack import may_download_pack
 from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.permissions import AddAudit
-from collective.nrlabel.permissions import DownloadAuditPack
 from collective.nrlabel.permissions import ViewDashboard
 from collective.nrlabel.programme_tree import count_by_type
 from collective.nrlabel.programme_tree import referential_tree
@@ -71,7 +71,7 @@ class ProgrammeView(BrowserView):
         return api.user.has_permission(ViewDashboard, obj=self.context)
 
     def can_download_pack(self):
-        return api.user.has_permission(DownloadAuditPack, obj=self.context)
+        return may_download_pack(self.context)
 
     def can_add_audit(self):
         return api.user.has_permission(AddAudit, obj=self.context)

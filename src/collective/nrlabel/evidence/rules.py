@@ -206,19 +206,23 @@ def may_review(evidence, user):
     return bool(set(user.getRolesInContext(evidence)) & set(OVERRIDE_ROLES))
 
 
-def supported_criteria_uids(evidence):
-    """UIDs of every criterion ``evidence`` supports: its parent and the related ones."""
-    from plone.uuid.interfaces import IUUID
+def supported_criteria(evidence) -> list:
+    """Every criterion ``evidence`` supports: its parent, then the related ones."""
+    from collective.nrlabel.relations import related_objects
 
     parent = evidence.__parent__
-    uids = [IUUID(parent)] if parent is not None else []
-    for relation in getattr(evidence, "supported_criteria", None) or []:
-        if relation is None or relation.isBroken():
-            continue
-        uid = IUUID(relation.to_object, None)
-        if uid and uid not in uids:
-            uids.append(uid)
-    return uids
+    criteria = [parent] if parent is not None else []
+    for criterion in related_objects(getattr(evidence, "supported_criteria", None)):
+        if criterion not in criteria:
+            criteria.append(criterion)
+    return criteria
+
+
+def supported_criteria_uids(evidence) -> list[str]:
+    """UIDs of ``supported_criteria(evidence)`` (the catalog's ``nr_criteria``)."""
+    from plone.uuid.interfaces import IUUID
+
+    return [IUUID(criterion) for criterion in supported_criteria(evidence)]
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,21 @@ def record_coauthors(context) -> None:
             context=programme, portal_type="nr_evidence", unrestricted=True
         ):
             authors_from_versions(brain._unrestrictedGetObject(), repository)
+
+
+# Metadata columns of 1.0.0a1 that no page, export or rule reads.
+UNREAD_COLUMNS = (
+    "nr_kind",
+    "nr_document_date",
+    "nr_approved",
+    "nr_progress",
+    "nr_priority",
+    "nr_window_start",
+)
+
+
+def drop_unread_columns(context) -> None:
+    catalog = api.portal.get_tool("portal_catalog")
+    for column in UNREAD_COLUMNS:
+        if column in catalog.schema():
+            catalog.delColumn(column)
