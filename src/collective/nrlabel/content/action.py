@@ -1,6 +1,7 @@
 """NR Action: something the organisation commits to do on one or more criteria."""
 
 from collective.nrlabel import _
+from collective.nrlabel.content.criterion import criterion_picker
 from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -17,8 +18,7 @@ class IAction(model.Schema):
     directives.widget(
         "criteria",
         ContentBrowserFieldWidget,
-        vocabulary="plone.app.vocabularies.Catalog",
-        pattern_options={"selectableTypes": ["nr_criterion"]},
+        **criterion_picker(),
     )
     criteria = RelationList(
         title=_("label_action_criteria", default="Criteria"),

@@ -13,10 +13,13 @@ from zope.interface import Invalid
 from zope.interface import invariant
 
 
+WINDOW_MESSAGE = _(
+    "error_audit_window", default="The audit window must end on or after its start."
+)
+
+
 class WindowError(Invalid):
-    __doc__ = _(
-        "error_audit_window", default="The audit window must end on or after its start."
-    )
+    """An audit window that ends before it starts."""
 
 
 class IAudit(model.Schema):
@@ -78,12 +81,7 @@ class IAudit(model.Schema):
         start = getattr(data, "window_start", None)
         end = getattr(data, "window_end", None)
         if start and end and end < start:
-            raise WindowError(
-                _(
-                    "error_audit_window",
-                    default="The audit window must end on or after its start.",
-                )
-            )
+            raise WindowError(WINDOW_MESSAGE)
 
 
 @implementer(IAudit)

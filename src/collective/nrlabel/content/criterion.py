@@ -11,11 +11,24 @@ from zope.interface import Invalid
 from zope.interface import invariant
 
 
+def criterion_picker(**options) -> dict:
+    """The widget settings of every field that points to criteria (evidence's
+    "also supports", a finding's criterion, an action's criteria): a content
+    browser that offers criteria only. ``options`` add pattern options."""
+    return {
+        "vocabulary": "plone.app.vocabularies.Catalog",
+        "pattern_options": {"selectableTypes": ["nr_criterion"], **options},
+    }
+
+
+JUSTIFICATION_MESSAGE = _(
+    "error_justification_required",
+    default="Say why the criterion does not apply: a justification is required.",
+)
+
+
 class JustificationMissing(Invalid):
-    __doc__ = _(
-        "error_justification_required",
-        default="Say why the criterion does not apply: a justification is required.",
-    )
+    """A criterion set not applicable without a justification."""
 
 
 class ICriterion(IReferentialItem):
@@ -114,13 +127,7 @@ class ICriterion(IReferentialItem):
             getattr(data, "applicability", None) == "not_applicable"
             and not (getattr(data, "justification", None) or "").strip()
         ):
-            raise JustificationMissing(
-                _(
-                    "error_justification_required",
-                    default="Say why the criterion does not apply: a justification "
-                    "is required.",
-                )
-            )
+            raise JustificationMissing(JUSTIFICATION_MESSAGE)
 
 
 @implementer(ICriterion)

@@ -5,6 +5,7 @@ from AccessControl import getSecurityManager
 from AccessControl.class_init import InitializeClass
 from collective.nrlabel import _
 from collective.nrlabel.audit.freeze import frozen_by_audit
+from collective.nrlabel.content.criterion import criterion_picker
 from collective.nrlabel.evidence.rules import check_link
 from collective.nrlabel.evidence.rules import check_upload
 from collective.nrlabel.evidence.rules import may_review
@@ -22,18 +23,24 @@ from zope.interface import Invalid
 from zope.interface import invariant
 
 
+CONTENT_MESSAGE = _(
+    "error_evidence_content",
+    default="Give exactly one of a file, a link or a note.",
+)
+
+
 class EvidenceContentError(Invalid):
-    __doc__ = _(
-        "error_evidence_content",
-        default="Give exactly one of a file, a link or a note.",
-    )
+    """Not exactly one of a file, a link and a note."""
+
+
+DATES_MESSAGE = _(
+    "error_evidence_dates",
+    default="The valid-until date must be after the document date.",
+)
 
 
 class EvidenceDatesError(Invalid):
-    __doc__ = _(
-        "error_evidence_dates",
-        default="The valid-until date must be after the document date.",
-    )
+    """Valid until a date before the document date."""
 
 
 class IEvidence(model.Schema):
@@ -105,11 +112,7 @@ class IEvidence(model.Schema):
     directives.widget(
         "supported_criteria",
         ContentBrowserFieldWidget,
-        vocabulary="plone.app.vocabularies.Catalog",
-        pattern_options={
-            "selectableTypes": ["nr_criterion"],
-            "basePath": "",
-        },
+        **criterion_picker(basePath=""),
     )
     supported_criteria = RelationList(
         title=_("label_supported_criteria", default="Also supports"),
@@ -132,24 +135,14 @@ class IEvidence(model.Schema):
             and not (name == "note" and not getattr(data.note, "raw", "").strip())
         ]
         if len(given) != 1:
-            raise EvidenceContentError(
-                _(
-                    "error_evidence_content",
-                    default="Give exactly one of a file, a link or a note.",
-                )
-            )
+            raise EvidenceContentError(CONTENT_MESSAGE)
 
     @invariant
     def valid_after_document(data):
         start = getattr(data, "document_date", None)
         end = getattr(data, "valid_until", None)
         if start and end and end <= start:
-            raise EvidenceDatesError(
-                _(
-                    "error_evidence_dates",
-                    default="The valid-until date must be after the document date.",
-                )
-            )
+            raise EvidenceDatesError(DATES_MESSAGE)
 
 
 @implementer(IEvidence)

@@ -1,6 +1,7 @@
 """NR Finding: the auditor's result on one criterion."""
 
 from collective.nrlabel import _
+from collective.nrlabel.content.criterion import criterion_picker
 from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -14,11 +15,7 @@ class IFinding(model.Schema):
     directives.widget(
         "criterion",
         ContentBrowserFieldWidget,
-        vocabulary="plone.app.vocabularies.Catalog",
-        pattern_options={
-            "selectableTypes": ["nr_criterion"],
-            "maximumSelectionSize": 1,
-        },
+        **criterion_picker(maximumSelectionSize=1),
     )
     criterion = RelationChoice(
         title=_("label_finding_criterion", default="Criterion"),

@@ -234,12 +234,11 @@ class Refusal:
     reason: object
 
 
-def transition_refusal(evidence, transition_id):
+def transition_refusal(evidence, transition_id) -> Refusal | None:
     """Why the current user cannot take ``transition_id`` on ``evidence``; None if they can.
 
     Shared by the transition form and the REST API so that both say the same thing.
     """
-    from collective.nrlabel.audit.freeze import frozen_by_audit
     from plone import api
 
     workflow_tool = api.portal.get_tool("portal_workflow")
@@ -256,8 +255,7 @@ def transition_refusal(evidence, transition_id):
                 mapping={"transition": transition_id},
             ),
         )
-    state_id = api.content.get_state(evidence)
-    state = workflow.states[state_id]
+    state = workflow.states[api.content.get_state(evidence)]
     if transition_id not in state.transitions:
         return Refusal(
             "invalid",
@@ -267,41 +265,41 @@ def transition_refusal(evidence, transition_id):
                 mapping={"state": _(state.title), "transition": _(transition.title)},
             ),
         )
-    user = api.user.get_current()
-    if transition_id in ("approve", "reject") and not may_review(
+    return Refusal("forbidden", _forbidden_reason(evidence, transition))
+
+
+def _forbidden_reason(evidence, transition):
+    """Why a transition that exists from the evidence's state is not the user's to
+    take: segregation of duties, the audit freeze, or simply their role."""
+    from collective.nrlabel.audit.freeze import frozen_by_audit
+    from plone import api
+
+    if transition.id in ("approve", "reject") and not may_review(
         evidence, _security_user()
     ):
-        return Refusal(
-            "forbidden",
-            _(
-                "refusal_own_evidence",
-                default="You created, changed or submitted this evidence: another "
-                "reviewer must review it.",
-            ),
+        return _(
+            "refusal_own_evidence",
+            default="You created, changed or submitted this evidence: another "
+            "reviewer must review it.",
         )
     if (
-        transition_id == "reopen"
+        transition.id == "reopen"
         and api.user.has_permission(ReopenEvidence, obj=evidence)
         and frozen_by_audit(evidence)
     ):
-        return Refusal(
-            "forbidden",
-            _(
-                "refusal_frozen",
-                default="An audit is in progress: approved evidence cannot be reopened "
-                "until it ends.",
-            ),
+        return _(
+            "refusal_frozen",
+            default="An audit is in progress: approved evidence cannot be reopened "
+            "until it ends.",
         )
-    return Refusal(
-        "forbidden",
-        _(
-            "refusal_not_allowed",
-            default="${user} may not '${transition}' this evidence.",
-            mapping={
-                "user": user.getId() if user else "",
-                "transition": _(transition.title),
-            },
-        ),
+    user = api.user.get_current()
+    return _(
+        "refusal_not_allowed",
+        default="${user} may not '${transition}' this evidence.",
+        mapping={
+            "user": user.getId() if user else "",
+            "transition": _(transition.title),
+        },
     )
 
 
