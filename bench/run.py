@@ -698,19 +698,42 @@ def how_of(server):
 
 
 def measure_all(args, app, site):
-    from collective.nrlabel import clock
-    from collective.nrlabel.readiness import readiness
-    from plone import api
-
+    """Build the data, then measure readiness, the pages and the audit pack."""
     rng = random.Random(SEED)
     users = create_users(site)
+    programme, empty, criteria, build = build_data(args, site, users, rng)
+    result, figures = measure_readiness(programme, args.repeat)
+    request = layered_request(app, site)
+    server = None
+    try:
+        server = start_server(site, "/".join(programme.getPhysicalPath()), result)
+        figures.update(measure_pages(server, programme, empty, request, args.repeat))
+        with QueryCounter() as counter:
+            readiness_of(programme)
+        figures["queries"]["readiness"] = counter.count
+    finally:
+        if server is not None:
+            server.close()
+    pack = measure_audit_pack(args, app, programme, criteria, users, request)
+    return report(args, build, result, figures, pack, how_of(server))
+
+
+def readiness_of(programme):
+    from collective.nrlabel.readiness import readiness
+
+    return readiness(programme)
+
+
+def build_data(args, site, users, rng):
+    """The measured programme (evidence, actions, an audit) and an empty one."""
+    from collective.nrlabel import clock
+
     programme = add_programme(site, "Programme NR", users)
     empty = add_programme(site, "Programme vide", users)
     audit_end = add_audit(programme, clock.today())
     transaction.commit()
     criteria = criteria_of(programme)
     log(f"programme with {len(criteria)} criteria; building the data…")
-
     with bulk_gc(), no_initial_versions(site):
         states, evidence_seconds = build_evidence(
             programme, criteria, args.evidence, users, audit_end, rng
@@ -723,15 +746,21 @@ def measure_all(args, app, site):
         + f"), {args.actions} actions in {action_seconds:.1f} s"
     )
     log(build)
-
     # What the site and the build left is old: keep the collector off it, so that a
     # full collection of millions of objects does not land in one of the timed runs
     # (timeit turns the collector off for the same reason).
     gc.collect()
     gc.freeze()
+    return programme, empty, criteria, build
+
+
+def measure_readiness(programme, repeat):
+    """readiness() against the raw catalog query that returns the same evidence."""
+    from plone import api
+
     path = "/".join(programme.getPhysicalPath())
     catalog = api.portal.get_tool("portal_catalog")
-    result = readiness(programme)
+    result = readiness_of(programme)
     log(
         f"readiness: {result.total.covered}/{result.total.applicable} covered, "
         f"{result.pending_reviews} pending reviews, {result.overdue_actions} overdue "
@@ -749,27 +778,19 @@ def measure_all(args, app, site):
     log("measuring readiness() and the baseline…")
     figures = timed_together(
         {
-            "readiness": lambda: readiness(programme),
+            "readiness": lambda: readiness_of(programme),
             "baseline": baseline,
-            "json": lambda: json.dumps(readiness(programme).as_dict()),
+            "json": lambda: json.dumps(readiness_of(programme).as_dict()),
         },
-        args.repeat,
+        repeat,
     )
+    return result, figures
 
-    request = layered_request(app, site)
-    server = None
-    try:
-        server = start_server(site, path, result)
-        figures.update(measure_pages(server, programme, empty, request, args.repeat))
-        with QueryCounter() as counter:
-            readiness(programme)
-        queries = figures.pop("queries")
-        queries["readiness"] = counter.count
-    finally:
-        if server is not None:
-            server.close()
 
+def measure_audit_pack(args, app, programme, criteria, users, request):
+    """Add large approved files, then stream the pack and read its blobs raw."""
     log(f"adding ≥ {args.pack_mb} MB of approved files for the audit pack…")
+    site = programme.__parent__
     with bulk_gc(), no_initial_versions(site):
         files, file_mb, pack_build = add_pack_files(
             programme, criteria[:-2], args.pack_mb, users
@@ -777,20 +798,25 @@ def measure_all(args, app, site):
     log(f"  {files} files, {file_mb} MB in {pack_build:.1f} s")
     log("measuring @@nr-audit-pack…")
     pack = measure_pack(app, programme, request)
-    raw_bytes, raw_seconds, raw_files = raw_read(programme)
+    pack["raw"] = raw_read(programme)
     var = Path(app._p_jar.db().storage.getName()).parents[1]
-    storage = (
+    pack["storage"] = (
         f"instance: Data.fs {folder_size(var / 'filestorage') / MB:.0f} MB, "
         f"blobs {folder_size(var / 'blobstorage') / MB:.0f} MB"
     )
+    return pack
 
-    count = len(result.criteria)
+
+def report(args, build, result, figures, pack, how):
+    """The lines bench/run.py prints: figures, ratios and targets."""
+    queries = figures["queries"]
     ratio = figures["readiness"][0] / figures["baseline"][0]
     pack_mb = pack["bytes"] / MB
+    raw_bytes, raw_seconds, raw_files = pack["raw"]
     rest = spread(figures["rest"]) if "rest" in figures else "not measured"
     return [
-        f"collective.nrlabel benchmark — {count} criteria, {args.evidence} evidence, "
-        f"{args.actions} actions",
+        f"collective.nrlabel benchmark — {len(result.criteria)} criteria, "
+        f"{args.evidence} evidence, {args.actions} actions",
         f"({date.today().isoformat()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores, {args.repeat} runs per figure after a warm-up)",
         build,
@@ -799,7 +825,7 @@ def measure_all(args, app, site):
         row("  ratio readiness / baseline", f"{ratio:.2f}× (target ≤ 2×)"),
         row("json.dumps(readiness().as_dict())", spread(figures["json"])),
         row("@nr-readiness (HTTP)", rest),
-        row(f"@@nr-dashboard ({how_of(server)})", spread(figures["dashboard"])),
+        row(f"@@nr-dashboard ({how})", spread(figures["dashboard"])),
         f"catalog queries / dashboard: {queries['empty']} (empty programme) → "
         f"{queries['big']} ({args.evidence} evidence); readiness() alone: "
         f"{queries['readiness']}",
@@ -812,7 +838,7 @@ def measure_all(args, app, site):
         f"  peak memory growth {pack['traced_growth'] / MB:.1f} MB (tracemalloc) / "
         f"{pack['rss_growth'] / MB:.1f} MB (RSS) (target < 100 MB); "
         f"the tracemalloc run took {pack['traced_seconds']:.1f} s",
-        storage,
+        pack["storage"],
     ]
 
 
