@@ -330,18 +330,10 @@ def build_actions(programme, criteria, count, rng):
 
 def add_audit(programme, today):
     """An audit in preparation: its window end is the readiness date of reference."""
-    from plone import api
+    from collective.nrlabel.demo import add_initial_audit
 
-    audit = api.content.create(
-        container=programme,
-        type="nr_audit",
-        id="audit-initial",
-        title="Audit initial de labellisation",
-        kind="initial",
-        audit_body="SGS",
-        window_start=today + timedelta(days=30),
-        window_end=today + timedelta(days=60),
-        auditors=[],
+    audit = add_initial_audit(
+        programme, today + timedelta(days=30), today + timedelta(days=60)
     )
     return audit.window_end
 

@@ -166,15 +166,22 @@ def _demo_cycle(programme):
             progress=40,
         )
     today = clock.today()
-    audit = api.content.create(
+    audit = add_initial_audit(
+        programme, today - timedelta(days=7), today + timedelta(days=30), ["auditor"]
+    )
+    api.portal.get_tool("portal_workflow").doActionFor(audit, "start_audit")
+
+
+def add_initial_audit(programme, start, end, auditors=()):
+    """The initial labelling audit of the demo (and of the benchmark's programme)."""
+    return api.content.create(
         container=programme,
         type="nr_audit",
         id="audit-initial",
         title="Audit initial de labellisation",
         kind="initial",
         audit_body="SGS",
-        window_start=today - timedelta(days=7),
-        window_end=today + timedelta(days=30),
-        auditors=["auditor"],
+        window_start=start,
+        window_end=end,
+        auditors=list(auditors),
     )
-    api.portal.get_tool("portal_workflow").doActionFor(audit, "start_audit")
