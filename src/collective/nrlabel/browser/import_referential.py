@@ -1,6 +1,7 @@
 """The form that imports a referential file (NR leads and managers)."""
 
 from collective.nrlabel import _
+from collective.nrlabel.permissions import AddProgramme
 from collective.nrlabel.referential.importer import create_programme
 from collective.nrlabel.referential.importer import import_referential
 from collective.nrlabel.referential.model import CRITERION
@@ -16,19 +17,9 @@ from zExceptions import Forbidden
 from zope import schema
 from zope.i18n import translate
 from zope.interface import Interface
-from zope.schema.vocabulary import SimpleTerm
-from zope.schema.vocabulary import SimpleVocabulary
 
 import html
 import transaction
-
-
-LANGUAGES = SimpleVocabulary(
-    [
-        SimpleTerm("fr", "fr", _("language_fr", default="French")),
-        SimpleTerm("en", "en", _("language_en", default="English")),
-    ]
-)
 
 
 class IImportReferential(Interface):
@@ -65,7 +56,7 @@ class IImportReferential(Interface):
             "help_text_language",
             default="The language of a plain 'title' or 'guidance' column.",
         ),
-        vocabulary=LANGUAGES,
+        vocabulary="collective.nrlabel.ReferentialLanguages",
         default="fr",
         required=True,
     )
@@ -171,9 +162,7 @@ class ImportReferentialForm(form.Form):
         )
         if not data.get("programme_title"):
             return referential, None
-        if not api.user.has_permission(
-            "collective.nrlabel: Add Programme", obj=self.context
-        ):
+        if not api.user.has_permission(AddProgramme, obj=self.context):
             raise ReferentialError(
                 _(
                     "error_cannot_add_programme",

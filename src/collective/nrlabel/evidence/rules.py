@@ -24,7 +24,7 @@ class UploadRefused(ValidationError):
         return self.args[0] if self.args else super().doc()
 
 
-def check_upload(value):
+def check_upload(value) -> bool:
     """Field constraint of the evidence file: not empty, not over the size limit."""
     if value is None:
         return True
@@ -71,7 +71,7 @@ class LinkRefused(ValidationError):
         return self.args[0] if self.args else super().doc()
 
 
-def is_safe_link(url):
+def is_safe_link(url: str | None) -> bool:
     """Whether ``url`` may be stored and rendered as a live link.
 
     The scheme is read as browsers read it: leading spaces and control characters
@@ -88,7 +88,7 @@ def is_safe_link(url):
     return rest.startswith("//") and len(rest) > 2
 
 
-def check_link(value):
+def check_link(value: str | None) -> bool:
     """Field constraint of the evidence link: http, https or mailto only."""
     if value in (None, ""):
         return True
@@ -103,19 +103,19 @@ def check_link(value):
     return True
 
 
-def file_extension(filename):
+def file_extension(filename: str | None) -> str:
     """The lower-case extension of ``filename`` without the dot ("" if none)."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = name.rpartition(".")
     return extension.strip().lower() if dot and stem else ""
 
 
-def allowed_extensions():
+def allowed_extensions() -> set[str]:
     """The file types accepted as evidence (control panel), lower case, no dots."""
     return {e.strip().lstrip(".").lower() for e in get_setting("allowed_extensions")}
 
 
-def safe_filename(filename):
+def safe_filename(filename: str | None) -> str:
     """A file name with no path, no control or shell-special characters.
 
     Accents are kept (people name files in French); separators and anything that
@@ -129,7 +129,7 @@ def safe_filename(filename):
     return name[:200] or "file"
 
 
-def last_action(evidence, action):
+def last_action(evidence, action: str) -> dict | None:
     """The last workflow-history entry of ``action`` on ``evidence``, or None."""
     history = getattr(evidence, "workflow_history", {}).get(EVIDENCE_WORKFLOW, ())
     for entry in reversed(history):
@@ -138,13 +138,13 @@ def last_action(evidence, action):
     return None
 
 
-def submitter(evidence):
+def submitter(evidence) -> str | None:
     """Who last submitted ``evidence`` for review (user id), or None."""
     entry = last_action(evidence, "submit")
     return entry["actor"] if entry else None
 
 
-def approval(evidence):
+def approval(evidence) -> tuple:
     """(approver id, approval DateTime) of the approval in force, or (None, None)."""
     if review_state(evidence) != "approved":
         return None, None
@@ -152,7 +152,7 @@ def approval(evidence):
     return (entry["actor"], entry["time"]) if entry else (None, None)
 
 
-def review_state(evidence):
+def review_state(evidence) -> str | None:
     """The evidence workflow state, read from the history (no workflow tool look-up:
     the audit pack asks it of thousands of items)."""
     history = getattr(evidence, "workflow_history", {}).get(EVIDENCE_WORKFLOW, ())
@@ -163,7 +163,7 @@ def review_state(evidence):
 OVERRIDE_ROLES = ("Manager", "Site Administrator")
 
 
-def authors(evidence):
+def authors(evidence) -> set[str]:
     """Everyone who shaped ``evidence``: its creators, whoever changed its content
     (recorded by an event handler), and its submitter.
 
@@ -176,24 +176,24 @@ def authors(evidence):
     return ids
 
 
-def record_author(evidence, user_id):
+def record_author(evidence, user_id: str | None) -> None:
     """Remember that ``user_id`` changed the content of ``evidence``."""
     if user_id and user_id not in getattr(evidence, "nr_modifiers", ()):
         evidence.nr_modifiers = (*getattr(evidence, "nr_modifiers", ()), user_id)
 
 
-def is_own_evidence(evidence, user_id):
+def is_own_evidence(evidence, user_id: str | None) -> bool:
     """Whether ``user_id`` is one of the authors of ``evidence`` (segregation of duties)."""
     return user_id in authors(evidence)
 
 
-def is_override(evidence, user):
+def is_override(evidence, user) -> bool:
     """Whether ``user`` reviews ``evidence`` only through an administrator's role."""
     roles = set(user.getRolesInContext(evidence))
     return bool(roles & set(OVERRIDE_ROLES)) and not roles & {"NR Reviewer", "NR Lead"}
 
 
-def may_review(evidence, user):
+def may_review(evidence, user) -> bool:
     """Whether ``user`` may approve or reject ``evidence``.
 
     Nobody reviews evidence they authored, an NR lead included; a Manager or Site

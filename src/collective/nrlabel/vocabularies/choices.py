@@ -69,3 +69,13 @@ def action_origins(context):
         ("internal_review", _("origin_internal_review", default="Internal review")),
         ("audit_finding", _("origin_audit_finding", default="Audit finding")),
     )
+
+
+@provider(IVocabularyFactory)
+def referential_languages(context):
+    """collective.nrlabel.ReferentialLanguages: the language of an imported
+    referential's texts that do not say theirs."""
+    return vocabulary_of(
+        ("fr", _("language_fr", default="French")),
+        ("en", _("language_en", default="English")),
+    )
