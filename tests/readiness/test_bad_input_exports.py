@@ -246,6 +246,8 @@ def test_log_shows_times_in_the_site_time_zone(functional_programme, evidence):
     when = datetime.fromisoformat(row["when"])
     local = when.astimezone(ZoneInfo("Pacific/Auckland"))
     page = get(f"{functional_programme.absolute_url()}/@@nr-auditor-downloads").text
-    assert local.strftime("%Y-%m-%d %H:%M") in page
-    assert when.strftime("%Y-%m-%d %H:%M") not in page
+    # In the user's date format (the test site is French), in Auckland's time.
+    assert local.strftime("%d/%m/%Y %H:%M") in page
+    assert when.strftime("%d/%m/%Y %H:%M") not in page
+    assert local.strftime("%Z") in page  # NZDT or NZST
     assert "(UTC)" not in page

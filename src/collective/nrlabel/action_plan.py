@@ -22,7 +22,11 @@ def add_action_plan(programme):
         return programme[ACTION_PLAN_ID]
     plan = createContent(
         "nr_action_plan",
-        title=api.portal.translate(_("title_action_plan", default="Action plan")),
+        # In the site's language: a command or an import has no browser language.
+        title=api.portal.translate(
+            _("title_action_plan", default="Action plan"),
+            lang=api.portal.get_default_language(),
+        ),
     )
     plan.id = ACTION_PLAN_ID
     programme._setObject(ACTION_PLAN_ID, plan)

@@ -13,6 +13,7 @@ catalog search: it runs on every request.
 from AccessControl import ClassSecurityInfo
 from AccessControl.class_init import InitializeClass
 from BTrees.OOBTree import OOBTree
+from collective.nrlabel import _
 from collective.nrlabel.audit.window import window_open
 from collective.nrlabel.programme_tree import programme_of
 from plone import api
@@ -124,7 +125,14 @@ def record_audit(audit):
     if api.group.get(groupname=gid) is None:
         api.group.create(
             groupname=gid,
-            title=f"Auditors: {audit.Title()}",
+            title=api.portal.translate(
+                _(
+                    "group_title_auditors",
+                    default="Auditors: ${audit}",
+                    mapping={"audit": audit.Title()},
+                ),
+                lang=api.portal.get_default_language(),
+            ),
             description="Members come and go with the audit window (collective.nrlabel).",
         )
     programme = programme_of(audit)

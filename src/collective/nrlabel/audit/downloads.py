@@ -71,7 +71,13 @@ def local_time(when, zone):
     moment = datetime.fromisoformat(when)
     if moment.tzinfo is None:  # rows are written in UTC
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+    local = moment.astimezone(zone)
+    # The user's date format (as every page shows dates), then the zone's name.
+    # Plone's formatter moves an aware time back to the server's zone: give it
+    # the wall-clock time in ``zone`` instead.
+    wall_clock = local.replace(tzinfo=None).isoformat()
+    shown = api.portal.get_localized_time(wall_clock, long_format=True)
+    return f"{shown} {local.strftime('%Z')}"
 
 
 def _time_zone(context):

@@ -213,11 +213,11 @@ class TransitionView(BrowserView):
                 return self.index()
             api.portal.show_message(
                 _(
-                    "message_transition_done",
-                    default="${title}: ${transition}.",
+                    "message_evidence_now",
+                    default="${title}: ${state}.",
                     mapping={
                         "title": self.context.Title(),
-                        "transition": api.portal.translate(_(self.transition.title)),
+                        "state": api.portal.translate(state_title(self.context)),
                     },
                 ),
                 request=self.request,

@@ -67,8 +67,8 @@ class IEvidence(model.Schema):
         title=_("label_evidence_link", default="Link"),
         description=_(
             "help_evidence_link",
-            default="The address (http:// or https://) of a page or document kept "
-            "elsewhere.",
+            default="The address (http://, https:// or mailto:) of a page or "
+            "document kept elsewhere.",
         ),
         required=False,
         constraint=check_link,
