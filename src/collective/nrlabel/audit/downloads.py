@@ -54,37 +54,11 @@ def record_download(obj, user, filename, request=None, **details):
 
 
 def downloads(programme):
-    """The log, newest first; each row also has ``when_local``, its time in the
-    site's time zone (or the user's own), for people to read."""
+    """The log, newest first (``when``: ISO 8601, UTC)."""
     log = IAnnotations(programme).get(ANNOTATION_KEY)
     if not log:
         return []
-    zone = _time_zone(programme)
-    return [
-        dict(log[key], when_local=local_time(log[key]["when"], zone))
-        for key in reversed(log.keys())
-    ]
-
-
-def local_time(when, zone):
-    """A logged time (ISO 8601, UTC) as people read it in ``zone``."""
-    moment = datetime.fromisoformat(when)
-    if moment.tzinfo is None:  # rows are written in UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(zone)
-    # The user's date format (as every page shows dates), then the zone's name.
-    # Plone's formatter moves an aware time back to the server's zone: give it
-    # the wall-clock time in ``zone`` instead.
-    wall_clock = local.replace(tzinfo=None).isoformat()
-    shown = api.portal.get_localized_time(wall_clock, long_format=True)
-    return f"{shown} {local.strftime('%Z')}"
-
-
-def _time_zone(context):
-    """Plone's time zone for the current user: theirs if set, else the site's."""
-    from plone.app.event.base import default_timezone
-
-    return default_timezone(context, as_tzinfo=True)
+    return [log[key] for key in reversed(log.keys())]
 
 
 def is_auditor_here(user, context):

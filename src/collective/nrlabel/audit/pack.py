@@ -161,7 +161,7 @@ def _entry(evidence, folder, criterion_code):
         # An uploaded file's name may carry the uploader's path: only its last part.
         name = safe_component(evidence.file.filename or evidence.getId())
         entry.blob_path = evidence.file._blob.committed()
-    elif evidence.link and _is_live_link(evidence.link):
+    elif evidence.link and is_safe_link(evidence.link):
         name = title_component(evidence.Title(), ".url")
         entry.data = f"[InternetShortcut]\r\nURL={evidence.link}\r\n".encode()
     elif evidence.link:
@@ -178,16 +178,6 @@ def _entry(evidence, folder, criterion_code):
             f"<title>{escape(evidence.Title())}</title>{note}</html>"
         ).encode()
     return entry, name
-
-
-def _is_live_link(link):
-    """Whether ``link`` may be written as a shortcut an auditor opens with a click.
-
-    Links with a scheme that runs code (javascript:, data:…) may have been stored
-    before the evidence form refused them; a line break would add keys of its own to
-    the shortcut file.
-    """
-    return is_safe_link(link) and link.isprintable()
 
 
 def _put_back_to_sleep(evidence):

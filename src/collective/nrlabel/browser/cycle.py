@@ -16,6 +16,7 @@ from collective.nrlabel.audit.renewal import RenewalError
 from collective.nrlabel.audit.renewal import start_renewal
 from collective.nrlabel.audit.window import window_open
 from collective.nrlabel.browser.display import localized
+from collective.nrlabel.browser.display import localized_moment
 from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.browser.display import status_form_url
 from collective.nrlabel.browser.display import transitions
@@ -232,7 +233,12 @@ class CreateActionView(BrowserView):
 class AuditorDownloadsView(BrowserView):
     def rows(self):
         return [
-            dict(entry, user=user_name(entry["user"]), url=self._url(entry["path"]))
+            dict(
+                entry,
+                user=user_name(entry["user"]),
+                url=self._url(entry["path"]),
+                when_local=localized_moment(entry["when"], self.context),
+            )
             for entry in downloads(self.context)
         ]
 
@@ -413,16 +419,3 @@ def field_error(field, raw, error):
 def shorten(value, size=40):
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= size else text[: size - 1] + "…"
-
-
-class MacrosView(BrowserView):
-    """The add-on's template macros (``context/@@nr-macros/macros/tree``).
-
-    Not a page: published directly, it is not found (as plone.app.z3cform's
-    ``@@ploneform-macros`` is not a page either).
-    """
-
-    def __call__(self, *args, **kwargs):
-        from zExceptions import NotFound
-
-        raise NotFound("nr-macros")

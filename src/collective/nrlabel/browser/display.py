@@ -25,6 +25,23 @@ def localized(value, long_format=False):
     return api.portal.get_localized_time(value, long_format=long_format)
 
 
+def localized_moment(when_iso, context):
+    """A moment stored as ISO 8601 (UTC) in the user's format and time zone (theirs
+    if set, else the site's), with the zone's name: "30/11/2026 04:29 NZDT"."""
+    from datetime import datetime
+    from datetime import timezone
+    from plone.app.event.base import default_timezone
+
+    moment = datetime.fromisoformat(when_iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(default_timezone(context, as_tzinfo=True))
+    # Plone's formatter moves an aware time back to the server's zone: give it the
+    # wall-clock time in the user's zone instead.
+    shown = localized(local.replace(tzinfo=None), long_format=True)
+    return f"{shown} {local.strftime('%Z')}"
+
+
 def state_title(obj, state_id=None, workflow_id=None):
     """The translatable title of ``obj``'s state, or of ``state_id`` in
     ``workflow_id`` (lists built from the catalog, history entries)."""

@@ -8,6 +8,7 @@ from collective.nrlabel.browser.display import review_form_url
 from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.browser.display import transitions
 from collective.nrlabel.browser.display import user_name
+from collective.nrlabel.browser.posting import checked_post
 from collective.nrlabel.evidence.queries import evidence_of_criterion
 from collective.nrlabel.evidence.queries import my_evidence
 from collective.nrlabel.evidence.queries import review_queue
@@ -17,6 +18,7 @@ from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence.rules import is_own_evidence
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import REVIEW_TRANSITIONS
 from collective.nrlabel.evidence.rules import supported_criteria
 from collective.nrlabel.evidence.rules import transition_refusal
 from collective.nrlabel.permissions import AddAction
@@ -32,7 +34,6 @@ from plone.app.content.browser.content_status_modify import (
     ContentStatusModifyView as BaseContentStatusModifyView,
 )
 from plone.protect import CheckAuthenticator
-from plone.protect import PostOnly
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
@@ -185,10 +186,10 @@ class TransitionView(BrowserView):
             raise Unauthorized("View")
         refusal = transition_refusal(self.context, self.transition_id)
         if refusal is not None:
-            if refusal.kind == "invalid" and self.transition is not None:
+            if refusal.kind == "invalid":
                 # Someone else was faster, or the link is stale: say what happened.
                 return self.no_longer_possible()
-            if refusal.kind == "invalid":
+            if refusal.kind == "unknown":
                 raise BadRequest(api.portal.translate(refusal.reason))
             if api.user.is_anonymous():
                 raise Unauthorized(api.portal.translate(refusal.reason))
@@ -198,8 +199,7 @@ class TransitionView(BrowserView):
             self.request.response.setStatus(403)
             return self.index()
         if self.request.method == "POST":
-            PostOnly(self.request)
-            CheckAuthenticator(self.request)
+            checked_post(self.request)
             if "form.buttons.cancel" in self.request.form:
                 return self.request.response.redirect(self.context.absolute_url())
             comment = (self.request.form.get("comment") or "").strip()
@@ -275,7 +275,6 @@ def current_state_message(evidence):
     )
 
 
-REVIEW_TRANSITIONS = ("approve", "reject")
 REVIEW_ACTION_OF = {"approved": "approve", "rejected": "reject"}
 
 
@@ -296,9 +295,7 @@ class ContentStatusModifyView(BaseContentStatusModifyView):
     ):
         evidence = self.context
         refusal = workflow_action and transition_refusal(evidence, workflow_action)
-        if refusal and not (
-            refusal.kind == "invalid" and self._unknown(workflow_action)
-        ):
+        if refusal and refusal.kind != "unknown":
             # Plone's form would silently do nothing: say why.
             CheckAuthenticator(self.request)
             if refusal.kind == "invalid":
@@ -313,17 +310,13 @@ class ContentStatusModifyView(BaseContentStatusModifyView):
                 **kwargs,
             )
         except WorkflowException as error:
-            # The rule is the add-on's (evidence_events.require_rejection_reason):
+            # The rule is the add-on's (subscribers.evidence.require_rejection_reason):
             # undo whatever the form changed and ask for the reason.
             transaction.doom()
             url = None
             if workflow_action == "reject":
                 url = f"{evidence.absolute_url()}/@@nr-transition?transition=reject"
             return self._back(str(error), url)
-
-    def _unknown(self, transition_id):
-        workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
-        return transition_id not in workflow.transitions
 
     def _back(self, message, url=None):
         api.portal.show_message(message, request=self.request, type="error")

@@ -77,7 +77,9 @@ def is_safe_link(url: str | None) -> bool:
     The scheme is read as browsers read it: leading spaces and control characters
     dropped, case ignored, so that " JaVa\tscript:" does not slip through.
     """
-    if not url or not isinstance(url, str):
+    if not url or not isinstance(url, str) or not url.isprintable():
+        # A line break or control character has no place in an address, and would
+        # add lines of its own wherever the link is written (the pack's .url file).
         return False
     cleaned = "".join(c for c in url if c > " ").lower()
     scheme, sep, rest = cleaned.partition(":")
@@ -161,6 +163,8 @@ def review_state(evidence) -> str | None:
 
 # Site-wide roles that may override segregation of duties; the history says so.
 OVERRIDE_ROLES = ("Manager", "Site Administrator")
+# The transitions that are a review (segregation of duties, override notes).
+REVIEW_TRANSITIONS = ("approve", "reject")
 
 
 def authors(evidence) -> set[str]:
@@ -191,6 +195,18 @@ def is_override(evidence, user) -> bool:
     """Whether ``user`` reviews ``evidence`` only through an administrator's role."""
     roles = set(user.getRolesInContext(evidence))
     return bool(roles & set(OVERRIDE_ROLES)) and not roles & {"NR Reviewer", "NR Lead"}
+
+
+def is_override_review(evidence, user_id: str | None) -> bool:
+    """Whether a review by ``user_id`` is an administrator override for the
+    history: by one of the evidence's authors (only an administrator may), or by
+    a Manager or Site Administrator holding no NR role on it."""
+    from plone import api
+
+    if is_own_evidence(evidence, user_id):
+        return True
+    user = api.user.get(userid=user_id) if user_id else None
+    return user is not None and is_override(evidence, user)
 
 
 def may_review(evidence, user) -> bool:
@@ -227,8 +243,10 @@ def supported_criteria_uids(evidence) -> list[str]:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a transition cannot be taken: ``invalid`` (no such transition from this
-    state) or ``forbidden`` (the user's rights, segregation of duties, the freeze)."""
+    """Why a transition cannot be taken: ``unknown`` (evidence has no such
+    transition), ``invalid`` (not from this state: someone else was faster, or the
+    link is stale) or ``forbidden`` (the user's rights, segregation of duties, the
+    freeze)."""
 
     kind: str
     reason: object
@@ -248,7 +266,7 @@ def transition_refusal(evidence, transition_id) -> Refusal | None:
     transition = workflow.transitions.get(transition_id)
     if transition is None:
         return Refusal(
-            "invalid",
+            "unknown",
             _(
                 "refusal_unknown_transition",
                 default="There is no transition '${transition}' for evidence.",
@@ -274,7 +292,7 @@ def _forbidden_reason(evidence, transition):
     from collective.nrlabel.audit.freeze import frozen_by_audit
     from plone import api
 
-    if transition.id in ("approve", "reject") and not may_review(
+    if transition.id in REVIEW_TRANSITIONS and not may_review(
         evidence, _security_user()
     ):
         return _(

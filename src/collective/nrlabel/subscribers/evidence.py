@@ -5,17 +5,14 @@ from collective.nrlabel import _
 from collective.nrlabel.audit.freeze import frozen_by_audit
 from collective.nrlabel.audit.freeze import FROZEN_MESSAGE
 from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
-from collective.nrlabel.evidence.rules import is_override
-from collective.nrlabel.evidence.rules import is_own_evidence
+from collective.nrlabel.evidence.rules import is_override_review
 from collective.nrlabel.evidence.rules import record_author
+from collective.nrlabel.evidence.rules import REVIEW_TRANSITIONS
 from collective.nrlabel.evidence.rules import safe_filename
 from collective.nrlabel.notifications import mail_review
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zExceptions import Forbidden
-
-
-REVIEW_TRANSITIONS = ("approve", "reject")
 
 
 def sanitise_filename(evidence, event):
@@ -50,19 +47,15 @@ def record_content_author(evidence, event):
         record_author(evidence, user.getId())
 
 
-def record_manager_self_review(evidence, event):
-    """When an administrator reviews evidence they authored, or reviews with no NR
-    role at all, say so in the history: an auditor sees it was an override."""
+def record_override(evidence, event):
+    """Mark an administrator override in the review's history entry, so that an
+    auditor sees it (``evidence.rules.is_override_review``)."""
     if event.transition is None or event.transition.id not in REVIEW_TRANSITIONS:
         return
     history = evidence.workflow_history.get(EVIDENCE_WORKFLOW)
-    if not history:
+    if not history or not is_override_review(evidence, history[-1].get("actor")):
         return
     entry = history[-1]
-    user = api.user.get(userid=entry.get("actor"))
-    own = is_own_evidence(evidence, entry.get("actor"))
-    if not own and (user is None or not is_override(evidence, user)):
-        return
     note = api.portal.translate(
         _(
             "history_admin_override",

@@ -16,7 +16,7 @@ class EvidenceTransition(WorkflowTransition):
             refusal = transition_refusal(self.context, self.transition)
             if refusal is not None:
                 anonymous = api.user.is_anonymous()
-                if refusal.kind == "invalid":
+                if refusal.kind in ("unknown", "invalid"):
                     status, kind = 400, "WorkflowException"
                 elif anonymous:
                     status, kind = 401, "Unauthorized"
