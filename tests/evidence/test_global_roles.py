@@ -207,3 +207,38 @@ def test_lead_delegates_nothing_wider(site):
     assert refused.status_code in (401, 403)
     transaction.begin()
     assert site["other"].get_local_roles_for_userid("newbie") == ()
+
+
+ADDON_VIEWS = (
+    "@@nr-dashboard",
+    "@@nr-review-queue",
+    "@@nr-my-evidence",
+    "@@nr-matrix.csv",
+    "@@nr-matrix.xlsx",
+    "@@nr-audit-pack",
+    "@@nr-auditor-downloads",
+    "@nr-readiness",
+    "@@sharing",
+)
+
+
+@pytest.mark.parametrize("user_id", ["g_reader", "g_editor", "g_reviewer", "g_member"])
+def test_site_wide_roles_open_no_addon_view(site, user_id):
+    """The add-on's pages and services of a programme, and the review form of
+    pending evidence, refuse whoever holds only Plone's site-wide roles."""
+    programme = site["programme"].absolute_url()
+    urls = [f"{programme}/{view}" for view in ADDON_VIEWS]
+    pending = site["evidence"]["pending"].absolute_url()
+    urls.append(f"{pending}/@@nr-transition?transition=approve")
+    for url in urls:
+        response = http("GET", url, user_id, allow_redirects=False)
+        refused = response.status_code in (401, 403) or (
+            response.status_code == 302
+            and any(
+                word in response.headers.get("Location", "")
+                for word in ("login", "require_login", "insufficient-privileges")
+            )
+        )
+        assert refused, (user_id, url, response.status_code)
+    transaction.begin()
+    assert api.content.get_state(site["evidence"]["pending"]) == "pending"
