@@ -14,11 +14,11 @@ from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.audit.lifecycle import has_expired
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.lifecycle import latest_labelled
-from collective.nrlabel.audit.lifecycle import next_audit
+from collective.nrlabel.evidence.expiry import EXPIRES_SOON
+from collective.nrlabel.evidence.expiry import expiring_evidence
 from collective.nrlabel.notifications import send
 from collective.nrlabel.notifications import user_language
 from collective.nrlabel.notifications import users_with_local_roles
-from collective.nrlabel.settings import get_setting
 from dataclasses import dataclass
 from datetime import timedelta
 from plone import api
@@ -65,20 +65,11 @@ def collect_reminders(on=None):
 
 
 def _expiring_evidence(programme, leads, on):
-    horizon = on + timedelta(days=get_setting("reminder_days"))
-    audit = next_audit(programme)
-    if audit is not None and audit.window_end and audit.window_end > horizon:
-        horizon = audit.window_end
     result = []
-    for brain in api.content.find(
-        context=programme,
-        portal_type="nr_evidence",
-        review_state="approved",
-        unrestricted=True,
-    ):
-        until = brain.nr_valid_until
-        if not until or not (on.isoformat() <= until <= horizon.isoformat()):
+    for brain, status in expiring_evidence(programme, on, unrestricted=True):
+        if status != EXPIRES_SOON:
             continue
+        until = brain.nr_valid_until
         for recipient in sorted({brain.Creator, *leads}):
             result.append(
                 Reminder(
