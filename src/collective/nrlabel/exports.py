@@ -1,25 +1,44 @@
 """The criteria matrix as rows, CSV and XLSX — from the readiness computation — and
 the one rule every spreadsheet the add-on writes follows (``neutralise_cell``)."""
 
+from collective.nrlabel import _
 from collective.nrlabel.settings import maturity_levels
+from zope.i18n import translate as zope_translate
 
 import csv
 import io
 
 
+# The matrix's columns, as msgids: the export is in the requesting user's language.
 HEADER = (
-    "code",
-    "theme",
-    "principle",
-    "criterion",
-    "applicable",
-    "maturity",
-    "maturity_label",
-    "readiness",
-    "approved_evidence",
-    "pending_evidence",
-    "owner",
+    _("column_code", default="Code"),
+    _("column_theme", default="Theme"),
+    _("column_principle", default="Principle"),
+    _("column_criterion", default="Criterion"),
+    _("column_applicable", default="Applicable"),
+    _("column_maturity", default="Maturity (level)"),
+    _("column_maturity_label", default="Maturity"),
+    _("column_readiness", default="Readiness"),
+    _("column_approved_evidence", default="Approved evidence"),
+    _("column_pending_evidence", default="Evidence awaiting review"),
+    _("column_owner", default="Owner"),
 )
+
+YES = _("value_yes", default="yes")
+NO = _("value_no", default="no")
+
+# A criterion's readiness light, as the dashboard and the exports name it.
+LIGHT_LABELS = {
+    "green": _("light_green", default="Covered"),
+    "amber": _("light_amber", default="To watch"),
+    "red": _("light_red", default="No evidence"),
+    "na": _("light_na", default="Not applicable"),
+}
+
+
+def default_translate(message):
+    """A message's text with no request (tests, commands): its default."""
+    return zope_translate(message)
 
 
 # A cell starting with one of these is read as a formula by Excel and LibreOffice
@@ -46,10 +65,14 @@ def spreadsheet_row(row):
     return [neutralise_cell(value) for value in row]
 
 
-def matrix_rows(result):
-    """The header, then one row per criterion of a ``Readiness``."""
-    levels = maturity_levels()
-    rows = [HEADER]
+def matrix_rows(result, translate=default_translate, language=None):
+    """The header, then one row per criterion of a ``Readiness``; headers and
+    words (yes/no, readiness, maturity) through ``translate`` (the view passes the
+    request's), maturity labels in ``language``."""
+    levels = maturity_levels(language)
+    yes, no = translate(YES), translate(NO)
+    lights = {light: translate(label) for light, label in LIGHT_LABELS.items()}
+    rows = [tuple(translate(column) for column in HEADER)]
     for c in result.criteria:
         rows.append(
             (
@@ -57,12 +80,12 @@ def matrix_rows(result):
                 c.theme or "",
                 c.principle or "",
                 c.title,
-                "yes" if c.applicable else "no",
+                yes if c.applicable else no,
                 "" if c.maturity is None else c.maturity,
                 levels[c.maturity]
                 if c.maturity is not None and c.maturity < len(levels)
                 else "",
-                c.light,
+                lights.get(c.light, c.light),
                 c.approved,
                 c.pending,
                 c.owner or "",
@@ -71,20 +94,21 @@ def matrix_rows(result):
     return rows
 
 
-def matrix_csv(result):
+def matrix_csv(result, translate=default_translate, language=None):
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(spreadsheet_row(row) for row in matrix_rows(result))
+    rows = matrix_rows(result, translate, language)
+    csv.writer(buffer).writerows(spreadsheet_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def matrix_xlsx(result, title="Criteria"):
+def matrix_xlsx(result, title="Criteria", translate=default_translate, language=None):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    for row in matrix_rows(result):
+    for row in matrix_rows(result, translate, language):
         sheet.append(spreadsheet_row(row))
         for cell in sheet[sheet.max_row]:
             # openpyxl turns any text starting with "=" into a formula: text is

@@ -120,6 +120,7 @@ class INRLabelSettings(Interface):
             default="One level per line, from the lowest (0) to the highest.",
         ),
         value_type=schema.TextLine(),
+        # Shown translated while it is the shipped scale: see maturity_levels().
         default=["Non engagé", "Initié", "Déployé", "Maîtrisé"],
         min_length=2,
         required=True,
@@ -170,8 +171,31 @@ def get_setting(name):
     return value
 
 
-def maturity_levels():
-    return list(get_setting("maturity_levels"))
+# The shipped maturity scale, as msgids: shown in each user's language.
+DEFAULT_MATURITY_LEVELS = (
+    _("maturity_level_0", default="Not engaged"),
+    _("maturity_level_1", default="Initiated"),
+    _("maturity_level_2", default="Deployed"),
+    _("maturity_level_3", default="Mastered"),
+)
+# The shipped scale as the registry holds it (French, the field's default) or as a
+# Manager may have typed it in English: either is the shipped scale.
+SHIPPED_MATURITY_SCALES = (
+    ("Non engagé", "Initié", "Déployé", "Maîtrisé"),
+    ("Not engaged", "Initiated", "Deployed", "Mastered"),
+)
+
+
+def maturity_levels(language=None):
+    """The maturity scale's labels, lowest first.
+
+    The shipped scale is translated (into ``language``, else the request's
+    language); a scale the Manager wrote in the control panel is shown as typed.
+    """
+    levels = list(get_setting("maturity_levels"))
+    if tuple(levels) not in SHIPPED_MATURITY_SCALES:
+        return levels
+    return [api.portal.translate(m, lang=language) for m in DEFAULT_MATURITY_LEVELS]
 
 
 @provider(IVocabularyFactory)

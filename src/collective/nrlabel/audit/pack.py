@@ -7,10 +7,12 @@ each chunk leaves as soon as it is compressed, so the pack never sits in memory
 and reading it does not depend on the database connection of the request.
 """
 
+from collective.nrlabel import _
 from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import review_state
 from collective.nrlabel.evidence.rules import safe_filename
+from collective.nrlabel.exports import default_translate
 from collective.nrlabel.exports import spreadsheet_row
 from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import referential_tree
@@ -32,6 +34,45 @@ import zipfile
 
 CHUNK = 1024 * 1024
 MAX_COMPONENT = 80
+
+# manifest.csv's columns: their stable names (for scripts: read the rows with
+# ``csv.DictReader(..., fieldnames=MANIFEST_FIELDS)`` and skip the header) and the
+# header a person reads, in the language of whoever downloads the pack.
+MANIFEST_FIELDS = (
+    "path",
+    "sha256",
+    "size",
+    "criterion",
+    "title",
+    "approver",
+    "approved",
+    "valid_until",
+    "url",
+)
+MANIFEST_COLUMNS = (
+    _("column_path", default="Path in the pack"),
+    _("column_sha256", default="SHA-256"),
+    _("column_size", default="Size (bytes)"),
+    _("column_criterion", default="Criterion"),
+    _("column_evidence", default="Evidence"),
+    _("column_approver", default="Approved by"),
+    _("column_approved", default="Approved on"),
+    _("column_valid_until", default="Valid until"),
+    _("column_url", default="Address"),
+)
+
+
+@dataclass(frozen=True)
+class PackLabels:
+    """The pack's headers, translated while the request is there (the ZIP is
+    written after it, as the client reads it)."""
+
+    language: str
+    columns: tuple
+
+
+def pack_labels(translate=default_translate, language="en") -> PackLabels:
+    return PackLabels(language, tuple(translate(c) for c in MANIFEST_COLUMNS))
 
 
 @dataclass(slots=True)
@@ -222,8 +263,9 @@ class _Sink:
         return data
 
 
-def stream_pack(entries, title, generated=None):
-    """Yield the ZIP's bytes, chunk by chunk."""
+def stream_pack(entries, title, generated=None, labels=None):
+    """Yield the ZIP's bytes, chunk by chunk; headers from ``labels``."""
+    labels = labels or pack_labels()
     generated = generated or datetime.now().isoformat(timespec="seconds")
     date_time = datetime.now().timetuple()[:6]
     sink = _Sink()
@@ -252,8 +294,8 @@ def stream_pack(entries, title, generated=None):
             yield sink.take()
             manifest.append((path, digest.hexdigest(), size, entry))
         for name, parts in (
-            ("manifest.csv", _manifest_csv(manifest)),
-            ("index.html", _index_html(manifest, title, generated)),
+            ("manifest.csv", _manifest_csv(manifest, labels.columns)),
+            ("index.html", _index_html(manifest, title, generated, labels)),
         ):
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -279,7 +321,7 @@ def _batched(parts, size=CHUNK):
         yield b"".join(batch)
 
 
-def _manifest_csv(manifest):
+def _manifest_csv(manifest, header):
     """The manifest's lines, as UTF-8 bytes, one by one."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -297,17 +339,6 @@ def _manifest_csv(manifest):
         )
         for path, sha, size, e in manifest
     )
-    header = (
-        "path",
-        "sha256",
-        "size",
-        "criterion",
-        "title",
-        "approver",
-        "approved",
-        "valid_until",
-        "url",
-    )
     for row in itertools.chain((header,), rows):
         writer.writerow(spreadsheet_row(row))
         yield buffer.getvalue().encode("utf-8")
@@ -315,16 +346,18 @@ def _manifest_csv(manifest):
         buffer.truncate()
 
 
-def _index_html(manifest, title, generated):
+def _index_html(manifest, title, generated, labels):
     """The pack's table of contents, as UTF-8 bytes, part by part."""
+    head = dict(zip(MANIFEST_FIELDS, map(escape, labels.columns), strict=True))
+    columns = ("criterion", "title", "size", "sha256", "approver", "approved")
     yield (
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
-        f"<p>{len(manifest)} · {escape(generated)} · SHA-256: manifest.csv</p>"
-        "<table><thead><tr><th>Critère / Criterion</th><th>Preuve / Evidence</th>"
-        "<th>Octets / Bytes</th><th>SHA-256</th><th>Approbateur / Approver</th>"
-        "<th>Approuvée / Approved</th><th>Valide jusqu'au / Valid until</th></tr></thead>"
-        "<tbody>"
+        f'<!DOCTYPE html><html lang="{escape(labels.language)}"><head>'
+        f'<meta charset="utf-8"><title>{escape(title)}</title></head><body>'
+        f"<h1>{escape(title)}</h1>"
+        f"<p>{len(manifest)} · {escape(generated)} · {head['sha256']}: manifest.csv</p>"
+        "<table><thead><tr>"
+        + "".join(f"<th>{head[name]}</th>" for name in columns + ("valid_until",))
+        + "</tr></thead><tbody>"
     ).encode()
     for path, sha, size, e in manifest:
         yield (

@@ -5,11 +5,15 @@ from collective.nrlabel import clock
 from collective.nrlabel.audit.downloads import record_pack_download
 from collective.nrlabel.audit.pack import may_download_pack
 from collective.nrlabel.audit.pack import pack_entries
+from collective.nrlabel.audit.pack import pack_labels
 from collective.nrlabel.audit.pack import PackIterator
 from collective.nrlabel.audit.pack import stream_pack
 from collective.nrlabel.browser.charts import bar_chart
 from collective.nrlabel.browser.charts import radar_chart
+from collective.nrlabel.browser.display import localized
+from collective.nrlabel.browser.display import localized_steps
 from collective.nrlabel.browser.downloads import no_sniffing
+from collective.nrlabel.exports import LIGHT_LABELS
 from collective.nrlabel.exports import matrix_csv
 from collective.nrlabel.exports import matrix_xlsx
 from collective.nrlabel.labelling_steps import labelling_steps
@@ -17,14 +21,6 @@ from collective.nrlabel.readiness import readiness
 from functools import cached_property
 from plone import api
 from Products.Five.browser import BrowserView
-
-
-LIGHT_LABELS = {
-    "green": _("light_green", default="Covered"),
-    "amber": _("light_amber", default="To watch"),
-    "red": _("light_red", default="No evidence"),
-    "na": _("light_na", default="Not applicable"),
-}
 
 
 class DashboardView(BrowserView):
@@ -92,8 +88,11 @@ class DashboardView(BrowserView):
     def criteria(self):
         return [{"c": c, "label": LIGHT_LABELS[c.light]} for c in self.result.criteria]
 
+    def reference_date(self):
+        return localized(self.result.reference_date)
+
     def steps(self):
-        return labelling_steps(self.context)
+        return localized_steps(labelling_steps(self.context))
 
     def can_download_pack(self):
         return may_download_pack(self.context)
@@ -114,15 +113,18 @@ class MatrixExportView(BrowserView):
         result = readiness(self.context)
         stamp = clock.today().isoformat()
         name = f"criteria-{self.context.getId()}-{stamp}"
+        # Headers and words in the requesting user's language.
+        translate = api.portal.translate
         if self.format == "xlsx":
             _attachment(
                 self.request.response,
                 f"{name}.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-            return matrix_xlsx(result)
+            title = translate(_("sheet_criteria", default="Criteria"))
+            return matrix_xlsx(result, title, translate)
         _attachment(self.request.response, f"{name}.csv", "text/csv; charset=utf-8")
-        return matrix_csv(result)
+        return matrix_csv(result, translate)
 
 
 class MatrixXLSXView(MatrixExportView):
@@ -138,4 +140,5 @@ class AuditPackView(BrowserView):
         filename = f"audit-pack-{self.context.getId()}-{stamp}.zip"
         _attachment(self.request.response, filename, "application/zip")
         record_pack_download(self.context, self.request, filename, len(entries))
-        return PackIterator(stream_pack(entries, self.context.Title()))
+        labels = pack_labels(api.portal.translate, self.request.get("LANGUAGE", "en"))
+        return PackIterator(stream_pack(entries, self.context.Title(), labels=labels))

@@ -4,8 +4,10 @@ One definition for every page: a state is titled the same in the evidence list,
 the audit page and the programme page, and a date follows the user's format.
 """
 
-from collective.nrlabel import _
+from dataclasses import replace
+from datetime import date
 from plone import api
+from zope.i18nmessageid import Message
 
 
 def user_name(user_id):
@@ -25,6 +27,26 @@ def localized(value, long_format=False):
     return api.portal.get_localized_time(value, long_format=long_format)
 
 
+def localized_detail(detail):
+    """A detail that rules give as an ISO date ("2026-01-15"), or as a message
+    whose ``date`` is one, in the user's format; anything else as it is."""
+    if isinstance(detail, Message) and "date" in (detail.mapping or {}):
+        mapping = dict(detail.mapping)
+        mapping["date"] = localized_detail(mapping["date"])
+        return Message(detail, mapping=mapping)
+    if isinstance(detail, str) and not isinstance(detail, Message):
+        try:
+            return localized(date.fromisoformat(detail))
+        except ValueError:
+            return detail
+    return detail
+
+
+def localized_steps(steps):
+    """The labelling steps with their dates in the user's format."""
+    return [replace(step, detail=localized_detail(step.detail)) for step in steps]
+
+
 def localized_moment(when_iso, context):
     """A moment stored as ISO 8601 (UTC) in the user's format and time zone (theirs
     if set, else the site's), with the zone's name: "30/11/2026 04:29 NZDT"."""
@@ -42,6 +64,13 @@ def localized_moment(when_iso, context):
     return f"{shown} {local.strftime('%Z')}"
 
 
+def workflow_title(title):
+    """A workflow state's or transition's title, translated in Plone's ``plone``
+    domain as the toolbar, the state menu and the history translate it: one name
+    for a state everywhere (the add-on's ``plone.po`` ships the translations)."""
+    return Message(title, domain="plone")
+
+
 def state_title(obj, state_id=None, workflow_id=None):
     """The translatable title of ``obj``'s state, or of ``state_id`` in
     ``workflow_id`` (lists built from the catalog, history entries)."""
@@ -54,7 +83,7 @@ def state_title(obj, state_id=None, workflow_id=None):
     for workflow in workflows:
         state = workflow.states.get(state_id)
         if state is not None:
-            return _(state.title)
+            return workflow_title(state.title)
     return state_id
 
 
@@ -63,7 +92,11 @@ def transitions(obj, url_of):
     title and the URL that ``url_of(obj_url, transition_id)`` gives."""
     url = obj.absolute_url()
     return [
-        {"id": t["id"], "title": _(t["title"]), "url": url_of(url, t["id"])}
+        {
+            "id": t["id"],
+            "title": workflow_title(t["title"]),
+            "url": url_of(url, t["id"]),
+        }
         for t in api.portal.get_tool("portal_workflow").getTransitionsFor(obj)
     ]
 
