@@ -55,8 +55,12 @@ site: instance ## Create the Plone site with the add-on and demo content (first 
 
 .PHONY: start
 start: site ## Install, create the demo site on first run, and serve it on http://127.0.0.1:8080
-	@echo "Serving http://$(HOST):$(PORT)/$(SITE) — stop with Ctrl-C."
+	@echo "Serving http://$(HOST):$(PORT)/$(SITE) — stop with Ctrl-C. Demo logins: make demo-users"
 	$(BIN)/runwsgi instance/etc/zope.ini
+
+.PHONY: demo-users
+demo-users: $(INSTALL_STAMP) ## Print the demo site's logins and passwords, and who they are (works while the site runs)
+	@$(BIN)/nrlabel demo-users --url http://$(HOST):$(PORT)/$(SITE)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \

@@ -206,7 +206,6 @@ def _counts(referential):
 
 def setup_site_command(args):
     from collective.nrlabel.demo import ensure_admin
-    from collective.nrlabel.demo import ensure_demo
     from collective.nrlabel.demo import ensure_site
 
     admin_password = os.environ.get("ADMIN_PASSWORD") or "admin"
@@ -219,12 +218,46 @@ def setup_site_command(args):
             print(f"Created the Plone site {args.site!r} ({args.language}).")
         else:
             print(f"The Plone site {args.site!r} exists; its data is kept.")
-        if created and args.demo:
-            with as_manager(app, site):
-                users = ensure_demo(site)
-            print("Demo programme: /Plone/label-nr — demo users (login / password):")
-            for login, password, who in users:
-                print(f"  {login:12} {password:16} {who}")
+        if args.demo:
+            _setup_demo(app, site, created)
+    return 0
+
+
+def _setup_demo(app, site, created):
+    """The demo content on a new site; on a demo site made by an earlier run, the
+    settings later versions added to it (each step idempotent)."""
+    from collective.nrlabel.demo import ensure_demo
+    from collective.nrlabel.demo import is_demo_site
+    from collective.nrlabel.demo import theme_every_host
+
+    if created:
+        with as_manager(app, site):
+            users = ensure_demo(site)
+        print(f"Demo programme: /{site.getId()}/label-nr — start page: @@nr-home")
+        _print_logins(users)
+    elif is_demo_site(site):
+        with as_manager(app, site):
+            theme_every_host(site)
+        print("Demo logins and passwords: make demo-users")
+
+
+def _print_logins(users):
+    print("Demo users (login / password / who):")
+    for login, password, who in users:
+        print(f"  {login:12} {password:26} {who}")
+
+
+def demo_users_command(args):
+    """The demo logins, from the code: no database is opened, so it works while
+    the site is running."""
+    from collective.nrlabel.demo import demo_logins
+
+    print(f"Demo site: {args.url} — after logging in: {args.url}/@@nr-home")
+    _print_logins(demo_logins())
+    print(
+        "The auditor reads the programme only while the demo audit's window is "
+        "open (30 days from the site's creation)."
+    )
     return 0
 
 
@@ -264,6 +297,7 @@ def _parser():
     _add_import_referential(commands)
     _add_setup_site(commands)
     _add_send_reminders(commands)
+    _add_demo_users(commands)
     return parser
 
 
@@ -316,6 +350,19 @@ def _add_send_reminders(commands):
     )
     reminders.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
     reminders.set_defaults(run=send_reminders_command)
+
+
+def _add_demo_users(commands):
+    demo = commands.add_parser(
+        "demo-users",
+        help="print the demo site's logins and passwords, and who they are",
+    )
+    demo.add_argument(
+        "--url",
+        default="http://127.0.0.1:8080/Plone",
+        help="the demo site's address (default: http://127.0.0.1:8080/Plone)",
+    )
+    demo.set_defaults(run=demo_users_command)
 
 
 def main(argv=None):

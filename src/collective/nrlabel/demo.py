@@ -22,6 +22,44 @@ def demo_password(login):
     return f"{login}-demo"
 
 
+ADMIN_PASSWORD_HINT = "(ADMIN_PASSWORD or admin)"
+
+
+def demo_logins():
+    """(login, password, who) of every demo login, the Zope admin first.
+
+    From the constants alone, not the database: ``nrlabel demo-users`` prints them
+    while the site is running (which holds the database's lock).
+    """
+    return [("admin", ADMIN_PASSWORD_HINT, "Manager (Zope root)")] + [
+        (login, demo_password(login), f"{fullname}, {who}")
+        for login, fullname, _role, who in DEMO_USERS
+    ]
+
+
+# Plone serves hosts in this list without its theme, and lists 127.0.0.1 by
+# default: the address ``make start`` prints.
+UNTHEMED_HOSTS = "plone.app.theming.interfaces.IThemeSettings.hostnameBlacklist"
+
+
+def is_demo_site(site):
+    """A site ``setup-site --demo`` created: it holds the demo programme."""
+    return DEMO_PROGRAMME_ID in site.objectIds()
+
+
+def theme_every_host(site):
+    """Serve the demo site themed on every host name, 127.0.0.1 included.
+
+    Only the demo site: a real site keeps Plone's setting, which its
+    administrators may rely on to compare the themed and the plain site.
+    Idempotent; returns whether the setting changed.
+    """
+    if not api.portal.get_registry_record(UNTHEMED_HOSTS, default=None):
+        return False
+    api.portal.set_registry_record(UNTHEMED_HOSTS, [])
+    return True
+
+
 def ensure_admin(app, password):
     """A Zope-root ``admin`` Manager, created once (its password is then kept)."""
     users = app.acl_users
@@ -59,11 +97,12 @@ DEMO_EVIDENCE = (
 
 
 def ensure_demo(site):
-    """Demo users and a demo programme; returns (login, password, who) rows."""
+    """Demo users and a demo programme, on a site served themed on every host;
+    returns the demo logins (``demo_logins()``)."""
     api.portal.set_registry_record("plone.email_from_address", "label-nr@example.org")
     api.portal.set_registry_record("plone.email_from_name", "Label NR")
-    rows = []
-    for login, fullname, _role, who in DEMO_USERS:
+    theme_every_host(site)
+    for login, fullname, _role, _who in DEMO_USERS:
         if api.user.get(username=login) is None:
             api.user.create(
                 username=login,
@@ -71,7 +110,6 @@ def ensure_demo(site):
                 password=demo_password(login),
                 properties={"fullname": fullname},
             )
-        rows.append((login, demo_password(login), who))
     programme = site.get(DEMO_PROGRAMME_ID)
     if programme is None:
         programme = api.content.create(
@@ -90,7 +128,7 @@ def ensure_demo(site):
     programme.reindexObjectSecurity()
     _demo_evidence(programme)
     _demo_cycle(programme)
-    return [("admin", "(ADMIN_PASSWORD or admin)", "Manager")] + rows
+    return demo_logins()
 
 
 def _demo_evidence(programme):
