@@ -9,7 +9,22 @@ import csv
 import io
 
 
-# The matrix's columns, as msgids: the export is in the requesting user's language.
+# The matrix's columns: stable names (for scripts: ``csv.DictReader(...,
+# fieldnames=MATRIX_FIELDS)``, skipping the header row) and, as msgids, the header a
+# person reads, in the language of whoever exports.
+MATRIX_FIELDS = (
+    "code",
+    "theme",
+    "principle",
+    "criterion",
+    "applicable",
+    "maturity",
+    "maturity_label",
+    "readiness",
+    "approved_evidence",
+    "pending_evidence",
+    "owner",
+)
 HEADER = (
     _("column_code", default="Code"),
     _("column_theme", default="Theme"),
