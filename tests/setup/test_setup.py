@@ -129,6 +129,10 @@ class TestUninstall:
     def test_auditor_access_plugin_removed(self, portal):
         assert "nr_auditor_access" not in portal.acl_users.objectIds()
 
+    @pytest.mark.parametrize("category", ["user", "portal_tabs"])
+    def test_start_page_links_removed(self, portal, category):
+        assert "nr-home" not in api.portal.get_tool("portal_actions")[category]
+
     def test_settings_removed(self, portal):
         from plone.registry.interfaces import IRegistry
         from zope.component import getUtility
