@@ -8,7 +8,9 @@ whichever is later: evidence that lapses during the audit is as bad as expired.
 
 from collective.nrlabel import clock
 from collective.nrlabel.audit.lifecycle import next_audit
+from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.settings import get_setting
+from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -60,3 +62,36 @@ def expiring_evidence(programme, on=None, unrestricted=False):
             rows.append((brain, status))
     rows.sort(key=lambda row: row[0].nr_valid_until)
     return rows
+
+
+@dataclass(frozen=True)
+class ApprovalWarning:
+    """Why approving a piece of evidence deserves a second thought: it has
+    ``EXPIRED`` or ``EXPIRES_SOON`` (``status``) on ``valid_until``; ``audit_end`` is
+    the end of the next audit's window when the evidence lapses before it."""
+
+    status: str
+    valid_until: date
+    audit_end: date | None = None
+
+
+def approval_warning(evidence, on=None) -> ApprovalWarning | None:
+    """What a reviewer must confirm before approving ``evidence``: that it has
+    already expired, or expires soon (the badges' rule), else None.
+
+    Approved evidence that has lapsed, or lapses during the audit, does not cover
+    its criteria when it matters: approving it is allowed, but knowingly.
+    """
+    valid_until = getattr(evidence, "valid_until", None)
+    if not valid_until:
+        return None
+    on = on or clock.today()
+    programme = programme_of(evidence)
+    status = expiry_status(valid_until, on, warning_horizon(programme, on))
+    if status is None:
+        return None
+    audit = next_audit(programme) if programme is not None else None
+    audit_end = getattr(audit, "window_end", None)
+    if audit_end is not None and valid_until > audit_end:
+        audit_end = None
+    return ApprovalWarning(status, valid_until, audit_end)
