@@ -27,6 +27,16 @@ def nr_code(obj):
 
 
 @indexer(ICriterion)
+def criterion_searchable_text(obj):
+    """Code, title, description and expected evidence, so that searching "1.1.3"
+    (the criteria picker, the site search) finds the criterion. Plone splits
+    "1.1.3" into words as it splits the query, so the code matches as typed."""
+    return " ".join(
+        filter(None, (obj.code, obj.Title(), obj.Description(), obj.guidance))
+    )
+
+
+@indexer(ICriterion)
 def nr_applicable(obj):
     return obj.applicability != "not_applicable"
 

@@ -8,11 +8,15 @@ from collective.nrlabel.browser.display import review_form_url
 from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.browser.display import transitions
 from collective.nrlabel.browser.display import user_name
+from collective.nrlabel.evidence.expiry import EXPIRED
+from collective.nrlabel.evidence.expiry import expiry_status
+from collective.nrlabel.evidence.expiry import warning_horizon
 from collective.nrlabel.evidence.queries import evidence_of_criterion
 from collective.nrlabel.evidence.queries import my_evidence
 from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence.rules import is_safe_link
+from collective.nrlabel.evidence.rules import last_action
 from collective.nrlabel.evidence.rules import supported_criteria
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddEvidence
@@ -26,10 +30,10 @@ from Products.Five.browser import BrowserView
 
 
 def history(evidence):
-    """The review history, newest first, for display."""
+    """The review history and the saved versions, newest first, for display."""
     workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
     rows = []
-    for entry in reversed(evidence.workflow_history.get(EVIDENCE_WORKFLOW, ())):
+    for entry in evidence.workflow_history.get(EVIDENCE_WORKFLOW, ()):
         action = entry.get("action")
         transition = workflow.transitions.get(action) if action else None
         rows.append(
@@ -38,18 +42,105 @@ def history(evidence):
                 if transition
                 else _("history_created", default="Created"),
                 "actor": user_name(entry.get("actor")),
-                "time": localized(entry.get("time"), long_format=True),
+                "moment": entry.get("time"),
                 "comments": entry.get("comments") or "",
                 "state": state_title(
                     evidence, entry.get("review_state"), EVIDENCE_WORKFLOW
                 ),
             }
         )
+    rows.extend(versions(evidence))
+    rows.sort(key=lambda row: float(row["moment"] or 0), reverse=True)
+    for row in rows:
+        row["time"] = localized(row.pop("moment"), long_format=True)
     return rows
 
 
-def evidence_row(evidence, criterion=None):
-    """Everything a list of evidence shows about one item (object is awake here)."""
+def versions(evidence):
+    """The versions CMFEditions saved of ``evidence`` after the first (each save
+    that changed it; a replaced file says so in the version's comment)."""
+    from DateTime import DateTime
+
+    # The archivist, not the repository: anyone who sees the evidence sees who
+    # saved it when (an auditor included), not the old versions themselves.
+    from Products.CMFEditions.interfaces.IArchivist import ArchivistUnregisteredError
+
+    archivist = api.portal.get_tool("portal_archivist")
+    try:
+        history = archivist.getHistoryMetadata(evidence)
+    except ArchivistUnregisteredError:
+        return []
+    if not history:
+        return []
+    rows = []
+    for number in range(1, history.getLength(countPurged=False)):
+        meta = history.retrieve(number)["metadata"]["sys_metadata"]
+        rows.append(
+            {
+                "action": _(
+                    "history_version",
+                    default="Version ${number}",
+                    mapping={"number": number + 1},
+                ),
+                "actor": user_name(meta.get("principal")),
+                "moment": DateTime(meta.get("timestamp")),
+                "comments": meta.get("comment") or "",
+                "state": "",
+            }
+        )
+    return rows
+
+
+def evidence_transitions(evidence):
+    """The transitions the current user may take; "Revise" opens the edit form
+    (saving rejected evidence revises it, browser/evidence_forms.py)."""
+
+    def url_of(url, transition_id):
+        if transition_id == "revise":
+            return f"{url}/edit"
+        return review_form_url(url, transition_id)
+
+    return transitions(evidence, url_of)
+
+
+def expiry(evidence, horizon=None):
+    """The expiry badge of ``evidence``: None, or its status and title."""
+    if not evidence.valid_until:
+        return None
+    today = clock.today()
+    if horizon is None:
+        horizon = warning_horizon(programme_of(evidence), today)
+    status = expiry_status(evidence.valid_until, today, horizon)
+    if status is None:
+        return None
+    if status == EXPIRED:
+        title = _("evidence_badge_expired", default="Expired")
+    else:
+        title = _(
+            "evidence_badge_expires_soon",
+            default="Expires soon (${date})",
+            mapping={"date": localized(evidence.valid_until)},
+        )
+    return {"status": status, "title": title}
+
+
+def rejection(evidence):
+    """Who rejected ``evidence``, when and why, while it is rejected; else None."""
+    if api.content.get_state(evidence) != "rejected":
+        return None
+    entry = last_action(evidence, "reject")
+    if entry is None:
+        return None
+    return {
+        "actor": user_name(entry.get("actor")),
+        "time": localized(entry.get("time"), long_format=True),
+        "reason": entry.get("comments") or "",
+    }
+
+
+def evidence_row(evidence, criterion=None, horizon=None):
+    """Everything a list of evidence shows about one item (object is awake here).
+    ``horizon``: the "expires soon" limit, computed once by a list's view."""
     approver, approved = approval(evidence)
     today = clock.today()
     file = evidence.file
@@ -74,7 +165,8 @@ def evidence_row(evidence, criterion=None):
         "link": evidence.link if is_safe_link(evidence.link) else None,
         # Stored before links were checked: shown as text, never as a live link.
         "unsafe_link": evidence.link if not is_safe_link(evidence.link) else None,
-        "transitions": transitions(evidence, review_form_url),
+        "transitions": evidence_transitions(evidence),
+        "expiry": expiry(evidence, horizon),
         "history": history(evidence),
         "can_edit": api.user.has_permission(ModifyPortalContent, obj=evidence),
     }
@@ -85,8 +177,9 @@ class CriterionView(BrowserView):
 
     @cached_property
     def evidence(self):
+        horizon = warning_horizon(programme_of(self.context), clock.today())
         return [
-            evidence_row(brain.getObject(), self.context)
+            evidence_row(brain.getObject(), self.context, horizon)
             for brain in evidence_of_criterion(self.context)
         ]
 
@@ -96,6 +189,9 @@ class CriterionView(BrowserView):
 
     def add_url(self):
         return f"{self.context.absolute_url()}/++add++nr_evidence"
+
+    def attach_url(self):
+        return f"{self.context.absolute_url()}/@@nr-attach-evidence"
 
     def self_assessment(self):
         from collective.nrlabel.settings import maturity_levels
@@ -130,6 +226,10 @@ class EvidenceView(BrowserView):
     @cached_property
     def row(self):
         return evidence_row(self.context)
+
+    @cached_property
+    def rejection(self):
+        return rejection(self.context)
 
     def supported_criteria(self):
         return [

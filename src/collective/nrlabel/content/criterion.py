@@ -11,14 +11,46 @@ from zope.interface import Invalid
 from zope.interface import invariant
 
 
+CRITERIA_VOCABULARY_VIEW = "@@nr-criteria-vocabulary"
+
+# What the picker's results and preview show: no workflow state or dates, which
+# mean nothing to someone choosing a criterion ("review_state: current", "created").
+PICKER_ATTRIBUTES = [
+    "UID",
+    "Title",
+    "Description",
+    "portal_type",
+    "path",
+    "getURL",
+    "getIcon",
+    "is_folderish",
+]
+
+
 def criterion_picker(**options) -> dict:
     """The widget settings of every field that points to criteria (evidence's
     "also supports", a finding's criterion, an action's criteria): a content
-    browser that offers criteria only. ``options`` add pattern options."""
+    browser that offers criteria only. ``options`` add pattern options.
+
+    Its searches go to ``@@nr-criteria-vocabulary`` (browser/evidence_forms.py),
+    relative to the form's page, which finds criteria of the form's programme by
+    code ("1.1.3") or title and titles them "1.1.3 — title"; the add-on's own
+    forms replace the relative address with an absolute one.
+    """
     return {
         "vocabulary": "plone.app.vocabularies.Catalog",
-        "pattern_options": {"selectableTypes": ["nr_criterion"], **options},
+        "pattern_options": {
+            "selectableTypes": ["nr_criterion"],
+            "attributes": PICKER_ATTRIBUTES,
+            "vocabularyUrl": CRITERIA_VOCABULARY_VIEW,
+            **options,
+        },
     }
+
+
+def criterion_label(code, title) -> str:
+    """How a criterion is named wherever it is picked: "1.1.3 — title"."""
+    return f"{code} — {title}" if code else title
 
 
 JUSTIFICATION_MESSAGE = _(

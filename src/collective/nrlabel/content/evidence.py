@@ -29,6 +29,16 @@ CONTENT_MESSAGE = _(
 )
 
 
+def given_content(data) -> list[str]:
+    """Which of file, link and note ``data`` gives (an empty note does not count)."""
+    return [
+        name
+        for name in ("file", "link", "note")
+        if getattr(data, name, None) not in (None, "")
+        and not (name == "note" and not getattr(data.note, "raw", "").strip())
+    ]
+
+
 class EvidenceContentError(Invalid):
     """Not exactly one of a file, a link and a note."""
 
@@ -46,11 +56,9 @@ class EvidenceDatesError(Invalid):
 class IEvidence(model.Schema):
     """Schema of a piece of evidence."""
 
-    model.fieldset(
-        "content",
-        label=_("fieldset_evidence_content", default="File, link or note"),
-        fields=["file", "link", "note"],
-    )
+    # File, link and note come first, on the main tab: they are what the evidence
+    # is, and the one error an editor makes most (none of them) must be seen next
+    # to them (browser/evidence_forms.py attaches it to the file field).
 
     file = NamedBlobFile(
         title=_("label_evidence_file", default="File"),
@@ -128,13 +136,7 @@ class IEvidence(model.Schema):
 
     @invariant
     def exactly_one_content(data):
-        given = [
-            name
-            for name in ("file", "link", "note")
-            if getattr(data, name, None) not in (None, "")
-            and not (name == "note" and not getattr(data.note, "raw", "").strip())
-        ]
-        if len(given) != 1:
+        if len(given_content(data)) != 1:
             raise EvidenceContentError(CONTENT_MESSAGE)
 
     @invariant

@@ -325,3 +325,82 @@ def _security_user():
     from AccessControl import getSecurityManager
 
     return getSecurityManager().getUser()
+
+
+# -- Attaching existing evidence to another criterion ------------------------------
+
+
+def attach_refusal(evidence, criterion):
+    """Why the current user may not attach ``evidence`` to ``criterion`` (a
+    translatable message), or None if they may.
+
+    Attaching adds ``criterion`` to the evidence's "also supports" relation: it is
+    a change of the evidence, so it needs the right to modify it (drafts and
+    rejected items, as in the edit form), never during the audit freeze, and only
+    within one programme.
+    """
+    from collective.nrlabel.audit.freeze import frozen_by_audit
+    from collective.nrlabel.permissions import ModifyPortalContent
+    from collective.nrlabel.permissions import View
+    from collective.nrlabel.programme_tree import programme_of
+    from plone import api
+
+    if evidence is None or not api.user.has_permission(View, obj=evidence):
+        return _("refusal_attach_not_found", default="This evidence was not found.")
+    if criterion is None or not api.user.has_permission(View, obj=criterion):
+        return _("refusal_attach_no_criterion", default="This criterion was not found.")
+    from Acquisition import aq_base
+
+    programme = programme_of(criterion)
+    if programme is None or aq_base(programme_of(evidence)) is not aq_base(programme):
+        return _(
+            "refusal_attach_other_programme",
+            default="This evidence belongs to another programme.",
+        )
+    if criterion.UID() in supported_criteria_uids(evidence):
+        return _(
+            "refusal_attach_duplicate",
+            default="This evidence already supports this criterion.",
+        )
+    if frozen_by_audit(evidence):
+        return _(
+            "refusal_attach_frozen",
+            default="An audit is in progress: approved evidence cannot be changed "
+            "until it ends.",
+        )
+    if not api.user.has_permission(ModifyPortalContent, obj=evidence):
+        return _(
+            "refusal_attach_not_modifiable",
+            default="You may not change this evidence in its current state "
+            "(${state}): only drafts and rejected evidence can be attached, by "
+            "their authors or the NR lead.",
+            mapping={"state": _state_title(evidence)},
+        )
+    return None
+
+
+def attach_to_criterion(evidence, criterion) -> None:
+    """Add ``criterion`` to what ``evidence`` also supports, as the edit form does
+    (modified event: relation catalog, versions, co-authors, the freeze; then the
+    ``nr_criteria`` index). Check ``attach_refusal`` first."""
+    from collective.nrlabel.content.evidence import IEvidence
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.event import notify
+    from zope.intid.interfaces import IIntIds
+    from zope.lifecycleevent import Attributes
+    from zope.lifecycleevent import ObjectModifiedEvent
+
+    relations = list(getattr(evidence, "supported_criteria", None) or [])
+    relations.append(RelationValue(getUtility(IIntIds).getId(criterion)))
+    evidence.supported_criteria = relations
+    notify(ObjectModifiedEvent(evidence, Attributes(IEvidence, "supported_criteria")))
+    evidence.reindexObject(idxs=["nr_criteria"])
+
+
+def _state_title(evidence):
+    from plone import api
+
+    workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
+    state = workflow.states.get(api.content.get_state(evidence, default=""))
+    return _(state.title) if state is not None else ""
