@@ -92,7 +92,6 @@ FOREIGN = {
         "Annuler",
         "Maturité",
         "Applicabilité",
-        "Responsable",
         "Tableau de bord",
         "Auto-évaluation",
         "Valide jusqu'au",
