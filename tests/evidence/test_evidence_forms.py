@@ -14,11 +14,13 @@ from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
 from nr_setup import pdf
 from nr_setup import token_of
+from pathlib import Path
 from plone import api
 from plone.testing.zope import Browser
 from zExceptions import Forbidden
 from zExceptions import Unauthorized
 
+import collective.nrlabel
 import json
 import pytest
 import transaction
@@ -377,3 +379,160 @@ class TestExpiryBadges:
 @pytest.fixture
 def pdf_file():
     return pdf()
+
+
+# -- The discussion on evidence (plone.app.discussion) ------------------------------
+
+
+@pytest.fixture
+def discussion(functional_portal):
+    """plone.app.discussion installed and switched on, without moderation or mails,
+    as the add-on's upgrade sets it up."""
+    from plone.app.discussion.interfaces import IDiscussionSettings
+    from plone.app.testing import applyProfile
+    from plone.registry.interfaces import IRegistry
+    from zope.component import getUtility
+
+    with api.env.adopt_roles(["Manager"]):
+        applyProfile(functional_portal, "plone.app.discussion:default")
+    settings = getUtility(IRegistry).forInterface(IDiscussionSettings)
+    settings.globally_enabled = True
+    settings.moderation_enabled = False
+    settings.anonymous_comments = False
+    settings.moderator_notification_enabled = False
+    settings.user_notification_enabled = False
+    bind_comment_workflow()
+    transaction.commit()
+
+
+COMMENT_WORKFLOW = (
+    Path(collective.nrlabel.__file__).parent
+    / "profiles/default/workflows/nr_comment_workflow/definition.xml"
+)
+
+
+def bind_comment_workflow():
+    """Import the add-on's comment workflow from its GenericSetup file and bind it
+    to comments, as the profile does once workflows.xml lists it."""
+    from Products.DCWorkflow.DCWorkflow import DCWorkflowDefinition
+    from Products.DCWorkflow.exportimport import _initDCWorkflow
+    from Products.DCWorkflow.exportimport import WorkflowDefinitionConfigurator
+
+    tool = api.portal.get_tool("portal_workflow")
+    if "nr_comment_workflow" not in tool.objectIds():
+        tool._setObject(
+            "nr_comment_workflow", DCWorkflowDefinition("nr_comment_workflow")
+        )
+        workflow = tool["nr_comment_workflow"]
+        parsed = WorkflowDefinitionConfigurator(workflow).parseWorkflowXML(
+            COMMENT_WORKFLOW.read_bytes()
+        )
+        (
+            _,
+            title,
+            variable,
+            initial,
+            states,
+            transitions,
+            variables,
+            worklists,
+            permissions,
+            groups,
+            scripts,
+            description,
+            bypass,
+            guard,
+        ) = parsed
+        _initDCWorkflow(
+            workflow,
+            title,
+            description,
+            bypass,
+            guard,
+            variable,
+            initial,
+            states,
+            transitions,
+            variables,
+            worklists,
+            permissions,
+            groups,
+            scripts,
+            None,
+        )
+    tool.setChainForPortalTypes(["Discussion Item"], ["nr_comment_workflow"])
+
+
+def comment_on(app, evidence, user_id, text):
+    browser = browser_for(app, user_id)
+    browser.open(evidence.absolute_url())
+    browser.getControl(name="form.widgets.text").value = text
+    browser.getControl(name="form.buttons.comment").click()
+    return browser
+
+
+def global_user(user_id, role):
+    with api.env.adopt_roles(["Manager"]):
+        api.user.create(
+            username=user_id, email=f"{user_id}@example.org", password=PASSWORD
+        )
+        if role:
+            api.user.grant_roles(username=user_id, roles=[role])
+
+
+class TestDiscussion:
+    def test_editor_and_reviewer_discuss_pending_evidence(
+        self, functional_app, functional_criterion, discussion
+    ):
+        evidence = evidence_in_state(functional_criterion, "pending")
+        transaction.commit()
+        comment_on(functional_app, evidence, "author", "La version signée arrive.")
+        browser = comment_on(
+            functional_app, evidence, "reviewer", "Merci, j'attends la signature."
+        )
+        assert "La version signée arrive." in browser.contents
+        assert "Merci, j'attends la signature." in browser.contents
+        transaction.begin()
+        from plone.app.discussion.interfaces import IConversation
+
+        assert len(IConversation(evidence)) == 2
+
+    def test_auditor_reads_but_cannot_reply(
+        self, functional_app, functional_criterion, discussion
+    ):
+        evidence = evidence_in_state(functional_criterion, "approved")
+        transaction.commit()
+        comment_on(functional_app, evidence, "reviewer", "Conforme à la grille.")
+        transaction.begin()
+        with api.env.adopt_user(username="auditor"):
+            assert not api.user.has_permission("Reply to item", obj=evidence)
+            assert api.user.has_permission("View", obj=evidence)
+        with api.env.adopt_user(username="reader"):
+            assert not api.user.has_permission("Reply to item", obj=evidence)
+        browser = browser_for(functional_app, "auditor")
+        browser.open(evidence.absolute_url())
+        assert "Conforme à la grille." in browser.contents
+        assert "form.buttons.comment" not in browser.contents
+
+    def test_site_wide_reader_and_member_see_no_comment(
+        self, functional_app, functional_criterion, discussion
+    ):
+        evidence = evidence_in_state(functional_criterion, "approved")
+        transaction.commit()
+        comment_on(functional_app, evidence, "reviewer", "Note interne au comité.")
+        global_user("globalreader", "Reader")
+        global_user("member", None)
+        transaction.commit()
+        from plone.app.discussion.interfaces import IConversation
+
+        comment = list(IConversation(evidence).values())[0]
+        for user_id in ("globalreader", "member"):
+            with api.env.adopt_user(username=user_id):
+                assert not api.user.has_permission("View", obj=comment)
+                assert not api.content.find(portal_type="Discussion Item")
+            browser = browser_for(functional_app, user_id)
+            for url in (evidence.absolute_url(), comment.absolute_url()):
+                with pytest.raises(Unauthorized):
+                    browser.open(url)
+        with api.env.adopt_user(username="reviewer"):
+            assert api.content.find(portal_type="Discussion Item")
