@@ -3,6 +3,8 @@ an evidence file being logged (hardening: formula injection, unsafe links, pack
 names, auditor downloads)."""
 
 from collective.nrlabel.audit.downloads import downloads
+from collective.nrlabel.audit.pack import MANIFEST_FIELDS
+from collective.nrlabel.exports import MATRIX_FIELDS
 from datetime import date
 from datetime import datetime
 from nr_setup import criterion_at
@@ -52,7 +54,9 @@ def pack(functional_programme, user="lead"):
 
 
 def manifest(archive):
-    return list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    # The header is in the user's language: rows by the stable column names.
+    text = archive.read("manifest.csv").decode()
+    return list(csv.DictReader(io.StringIO(text), fieldnames=MANIFEST_FIELDS))[1:]
 
 
 def png(name="capture.png"):
@@ -81,15 +85,16 @@ def hostile_criteria(functional_programme):
 
 def test_matrix_csv_neutralises_formulas(hostile_criteria):
     response = get(f"{hostile_criteria.absolute_url()}/@@nr-matrix.csv")
+    text = response.content.decode("utf-8-sig")
     rows = {
         row["code"]: row
-        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        for row in csv.DictReader(io.StringIO(text), fieldnames=MATRIX_FIELDS)
     }
     for code, title in HOSTILE_TITLES.items():
         assert rows[code]["criterion"] == "'" + title, code
     # What the add-on computes itself is left as it is.
     assert rows["1.1.1"]["approved_evidence"] == "1"
-    assert rows["1.1.1"]["readiness"] == "green"
+    assert rows["1.1.1"]["readiness"] == "Couvert"  # green, for a French user
 
 
 def test_matrix_xlsx_has_no_formula(hostile_criteria):
@@ -98,7 +103,7 @@ def test_matrix_xlsx_has_no_formula(hostile_criteria):
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert not re.search(r"<f[ >]", sheet_xml)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    header = [cell.value for cell in sheet[1]]
+    header = list(MATRIX_FIELDS)
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     title = rows["1.1.1"][header.index("criterion")]
     assert title.data_type == "s"

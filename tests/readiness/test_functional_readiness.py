@@ -1,6 +1,8 @@
 """Dashboard, @nr-readiness, CSV/XLSX exports and the audit pack agree, and each
 role gets only what it may."""
 
+from collective.nrlabel.audit.pack import MANIFEST_FIELDS
+from collective.nrlabel.exports import MATRIX_FIELDS
 from datetime import date
 from nr_setup import add_audit
 from nr_setup import assess
@@ -129,24 +131,24 @@ def test_rest_dashboard_and_exports_agree(known_programme):
     assert html.count('class="nr-light-na"') == 1
     assert "<svg" in html and '<title id="nr-theme-bars-title">' in html
 
-    rows = list(
-        csv.DictReader(
-            io.StringIO(get(f"{url}/@@nr-matrix.csv").content.decode("utf-8-sig"))
-        )
-    )
+    # Lights are named in the user's language (French here).
+    shown = {"green": "Couvert", "amber": "À surveiller", "red": "Sans preuve"}
+    shown["na"] = "Non applicable"
+    expected = {code: shown[light] for code, light in EXPECTED_LIGHTS.items()}
+    text = get(f"{url}/@@nr-matrix.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), fieldnames=MATRIX_FIELDS))[1:]
     assert {
         r["code"]: r["readiness"] for r in rows if r["code"] in EXPECTED_LIGHTS
-    } == EXPECTED_LIGHTS
+    } == expected
     workbook = openpyxl.load_workbook(
         io.BytesIO(get(f"{url}/@@nr-matrix.xlsx").content)
     )
     sheet = workbook.active
-    header = [cell.value for cell in sheet[1]]
     xlsx = {
-        row[0]: row[header.index("readiness")]
+        row[0]: row[MATRIX_FIELDS.index("readiness")]
         for row in sheet.iter_rows(min_row=2, values_only=True)
     }
-    assert {code: xlsx[code] for code in EXPECTED_LIGHTS} == EXPECTED_LIGHTS
+    assert {code: xlsx[code] for code in EXPECTED_LIGHTS} == expected
     assert len(rows) == sheet.max_row - 1 == 47
 
 
@@ -159,7 +161,8 @@ def test_audit_pack(known_programme):
     assert "manifest.csv" in names and "index.html" in names
     for name in names:
         assert not name.startswith("/") and ".." not in name.split("/")
-    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    text = archive.read("manifest.csv").decode()
+    manifest = list(csv.DictReader(io.StringIO(text), fieldnames=MANIFEST_FIELDS))[1:]
     # Approved evidence only, expired included (the manifest says until when).
     assert sorted(m["title"] for m in manifest) == sorted(
         [

@@ -2,6 +2,7 @@
 
 from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.audit.pack import may_download_pack
+from collective.nrlabel.browser.display import localized_steps
 from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.labelling_steps import labelling_steps
@@ -54,7 +55,7 @@ class ProgrammeView(BrowserView):
         return score_report(self.context, self.assessments)
 
     def steps(self):
-        return labelling_steps(self.context, self.assessments)
+        return localized_steps(labelling_steps(self.context, self.assessments))
 
     def audits(self):
         return [

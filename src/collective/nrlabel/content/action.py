@@ -3,6 +3,7 @@
 from collective.nrlabel import _
 from collective.nrlabel.content.criterion import criterion_picker
 from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
+from plone.app.z3cform.widgets.datetime import DateFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.supermodel import model
@@ -42,6 +43,8 @@ class IAction(model.Schema):
         required=False,
     )
 
+    # Plone's short and medium French formats have two-digit years.
+    directives.widget("due_date", DateFieldWidget, _formater_length="long")
     due_date = schema.Date(
         title=_("label_due_date", default="Due date"), required=False
     )
