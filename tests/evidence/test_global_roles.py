@@ -217,6 +217,8 @@ ADDON_VIEWS = (
     "@@nr-matrix.xlsx",
     "@@nr-audit-pack",
     "@@nr-auditor-downloads",
+    "@@nr-expiring-evidence",
+    "@@nr-bulk-approve",
     "@nr-readiness",
     "@@sharing",
 )
