@@ -59,6 +59,7 @@ setup(
         "Products.CMFPlone>=6.2",
         "plone.api",
         "plone.restapi",
+        "plone.app.discussion",
         "plone.classicui",
         "plone.app.dexterity",
         "plone.app.relationfield",

@@ -14,13 +14,11 @@ from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
 from nr_setup import pdf
 from nr_setup import token_of
-from pathlib import Path
 from plone import api
 from plone.testing.zope import Browser
 from zExceptions import Forbidden
 from zExceptions import Unauthorized
 
-import collective.nrlabel
 import json
 import pytest
 import transaction
@@ -386,81 +384,18 @@ def pdf_file():
 
 @pytest.fixture
 def discussion(functional_portal):
-    """plone.app.discussion installed and switched on, without moderation or mails,
-    as the add-on's upgrade sets it up."""
+    """The add-on's install switched discussion on, without anonymous comments, and
+    bound comments to its own workflow (they follow the commented item)."""
     from plone.app.discussion.interfaces import IDiscussionSettings
-    from plone.app.testing import applyProfile
     from plone.registry.interfaces import IRegistry
     from zope.component import getUtility
 
-    with api.env.adopt_roles(["Manager"]):
-        applyProfile(functional_portal, "plone.app.discussion:default")
     settings = getUtility(IRegistry).forInterface(IDiscussionSettings)
-    settings.globally_enabled = True
-    settings.moderation_enabled = False
-    settings.anonymous_comments = False
-    settings.moderator_notification_enabled = False
-    settings.user_notification_enabled = False
-    bind_comment_workflow()
-    transaction.commit()
-
-
-COMMENT_WORKFLOW = (
-    Path(collective.nrlabel.__file__).parent
-    / "profiles/default/workflows/nr_comment_workflow/definition.xml"
-)
-
-
-def bind_comment_workflow():
-    """Import the add-on's comment workflow from its GenericSetup file and bind it
-    to comments, as the profile does once workflows.xml lists it."""
-    from Products.DCWorkflow.DCWorkflow import DCWorkflowDefinition
-    from Products.DCWorkflow.exportimport import _initDCWorkflow
-    from Products.DCWorkflow.exportimport import WorkflowDefinitionConfigurator
-
-    tool = api.portal.get_tool("portal_workflow")
-    if "nr_comment_workflow" not in tool.objectIds():
-        tool._setObject(
-            "nr_comment_workflow", DCWorkflowDefinition("nr_comment_workflow")
-        )
-        workflow = tool["nr_comment_workflow"]
-        parsed = WorkflowDefinitionConfigurator(workflow).parseWorkflowXML(
-            COMMENT_WORKFLOW.read_bytes()
-        )
-        (
-            _,
-            title,
-            variable,
-            initial,
-            states,
-            transitions,
-            variables,
-            worklists,
-            permissions,
-            groups,
-            scripts,
-            description,
-            bypass,
-            guard,
-        ) = parsed
-        _initDCWorkflow(
-            workflow,
-            title,
-            description,
-            bypass,
-            guard,
-            variable,
-            initial,
-            states,
-            transitions,
-            variables,
-            worklists,
-            permissions,
-            groups,
-            scripts,
-            None,
-        )
-    tool.setChainForPortalTypes(["Discussion Item"], ["nr_comment_workflow"])
+    assert settings.globally_enabled
+    assert not settings.anonymous_comments
+    assert api.portal.get_tool("portal_workflow").getChainForPortalType(
+        "Discussion Item"
+    ) == ("nr_comment_workflow",)
 
 
 def comment_on(app, evidence, user_id, text):

@@ -25,7 +25,7 @@ def test_upgrade_converts_roles_and_reindexes_security(portal, setup_tool):
     index.index_object(pending_record, _Roles(["Reviewer", "Manager"]))
     setup_tool.setLastVersionForProfile(PROFILE, "1003")
 
-    setup_tool.upgradeProfile(PROFILE)
+    setup_tool.upgradeProfile(PROFILE, dest="1004")
 
     assert setup_tool.getLastVersionForProfile(PROFILE) == ("1004",)
     assert programme.get_local_roles_for_userid("editor") == ("NR Editor",)
