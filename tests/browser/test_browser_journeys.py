@@ -1,7 +1,10 @@
 """Every person's journey in a real Chromium (Debian's, driven by Playwright), against
-the test site's real HTTP server, with an axe-core accessibility check of each page.
+the test site's real HTTP server: log in, land on the start page, do the week's task.
 
-Screenshots go to docs/screenshots/, where the user guides use them.
+Each journey runs in French and in English (the browser's language), on a desktop
+(1280 px) and on a phone (390 px); every page gets an axe-core accessibility check
+and, on a phone, a check that nothing scrolls sideways. Screenshots go to
+docs/screenshots/, where the user guides use them.
 """
 
 from datetime import date
@@ -13,7 +16,6 @@ from nr_setup import PASSWORD
 from pathlib import Path
 from plone import api
 
-import base64
 import os
 import pytest
 import shutil
@@ -36,9 +38,26 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 TODAY = date(2026, 6, 15)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Each person in both languages at both widths.
+RUNS = [("fr", DESKTOP), ("fr", PHONE), ("en", DESKTOP), ("en", PHONE)]
+# The guides show the French site; English runs are checked, not photographed.
+PHOTOGRAPHED = ("fr",)
+
+
+def runs(person):
+    return pytest.mark.parametrize(
+        "language,viewport",
+        RUNS,
+        ids=[f"{lang}-{size['width']}" for lang, size in RUNS],
+    )
+
+
 # The add-on's part of each page: Plone's own header, footer and breadcrumbs have
-# colour-contrast issues of the Barceloneta theme that the add-on does not own.
-AXE_CONTEXT = "{include: [['#portal-column-content']]}"
+# colour-contrast issues of the Barceloneta theme that the add-on does not own, and
+# TinyMCE (Plone's rich-text editor, the evidence note) has its own.
+AXE_CONTEXT = "{include: [['#portal-column-content']], exclude: [['.tox-tinymce']]}"
 
 
 @pytest.fixture(scope="module")
@@ -94,35 +113,67 @@ def journey_programme(functional_programme):
 
 
 class Person:
-    """A signed-in person in their own browser context."""
+    """A person who signs in through Plone's login form, in their own browser
+    context (language and screen size)."""
 
-    def __init__(self, chromium, user_id, journey):
-        token = base64.b64encode(f"{user_id}:{PASSWORD}".encode()).decode()
+    def __init__(self, chromium, user_id, journey, language="fr", viewport=DESKTOP):
+        # No preference saved: the browser's language decides (the preference is
+        # tested in tests/setup/test_languages.py).
+        transaction.begin()  # see what the server committed meanwhile
+        api.user.get(userid=user_id).setMemberProperties({"language": ""})
+        transaction.commit()
         self.context = chromium.new_context(
-            extra_http_headers={"Authorization": f"Basic {token}"},
-            locale="fr-FR",
-            viewport={"width": 1280, "height": 900},
+            locale={"fr": "fr-FR", "en": "en-GB"}[language],
+            viewport=viewport,
             accept_downloads=True,
         )
         self.page = self.context.new_page()
+        self.language = language
+        self.phone = viewport["width"] < 600
         self.journey = journey
+        if self.phone:
+            self.journey += "-phone"
+        if language != "fr":
+            self.journey += f"-{language}"
         self.shots = 0
+        self.user_id = user_id
+
+    def log_in(self, portal_url):
+        """The login form, as a person would: where does Plone send them?"""
+        self.page.goto(f"{portal_url}/login")
+        self.page.fill("#__ac_name", self.user_id)
+        self.page.fill("#__ac_password", PASSWORD)
+        self.page.click("button[name='buttons.login']")
+        self.page.wait_for_load_state()
+        return self.page.url
 
     def open(self, url):
         response = self.page.goto(url)
         return response
 
+    def follow(self, selector):
+        self.page.locator(selector).first.click()
+        self.page.wait_for_load_state()
+
     def check(self, name=None):
-        """Accessibility of the page as it is now; then a screenshot."""
+        """Accessibility and, on a phone, width of the page as it is now; then a
+        screenshot. Also: no word of the other language in the add-on's part."""
         self.page.add_script_tag(path=str(AXE))
         self.page.evaluate(f"window.AXE_CONTEXT = {AXE_CONTEXT}")
         result = self.page.evaluate(
             "async () => (await axe.run(AXE_CONTEXT, {resultTypes: ['violations']})).violations"
             ".filter(v => ['serious', 'critical'].includes(v.impact))"
-            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160)).join(', '))"
         )
         assert result == [], f"{self.page.url}: {result}"
-        if name:
+        if self.phone:
+            overflow = self.page.evaluate(
+                "document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, f"{self.page.url} scrolls sideways by {overflow}px"
+        lang = self.page.evaluate("document.documentElement.lang")
+        assert lang.startswith(self.language), (self.page.url, lang)
+        if name and self.language in PHOTOGRAPHED:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             self.shots += 1
             self.page.screenshot(
@@ -130,17 +181,32 @@ class Person:
                 full_page=False,
             )
 
+    def visible(self, selector):
+        """On screen without scrolling sideways (a phone's buttons)."""
+        box = self.page.locator(selector).first.bounding_box()
+        width = self.page.viewport_size["width"]
+        return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
     def close(self):
         self.context.close()
 
 
-def test_editor_adds_and_submits_evidence(chromium, journey_programme, tmp_path):
-    editor = Person(chromium, "author", "editor")
-    editor.open(f"{journey_programme.absolute_url()}/@@nr-my-evidence")
-    editor.check("my-criteria")
-    editor.page.get_by_role("link", name="Engagement de la direction").click()
+def portal_url(programme):
+    return api.portal.get().absolute_url()
+
+
+@runs("editor")
+def test_editor_from_start_page_adds_and_submits_evidence(
+    chromium, journey_programme, tmp_path, language, viewport
+):
+    editor = Person(chromium, "author", "editor", language, viewport)
+    landed = editor.log_in(portal_url(journey_programme))
+    assert landed.endswith("/@@nr-home"), landed
+    editor.check("home")
+    editor.follow(".nr-home-criteria a[href$='/1.1.1']")
     editor.check("criterion")
-    editor.page.locator("a.nr-add-evidence").click()
+    editor.follow("a.nr-add-evidence")
+    # File, link and note come first; the criterion's expected evidence is shown.
     editor.page.fill(
         "#form-widgets-IBasic-title", "Charte numérique responsable signée"
     )
@@ -153,12 +219,13 @@ def test_editor_adds_and_submits_evidence(chromium, journey_programme, tmp_path)
     editor.page.wait_for_load_state()
     assert "Charte numérique responsable signée" in editor.page.content()
     editor.open(journey_programme["1"]["1.1"]["1.1.1"].absolute_url())
-    editor.page.locator("a.nr-transition-submit").first.click()
+    editor.follow("a.nr-transition-submit")
     editor.check("submit")
     editor.page.click("button[name='form.buttons.confirm']")
     editor.page.wait_for_load_state()
     editor.check("submitted")
-    assert "En attente de relecture" in editor.page.content()
+    awaiting = {"fr": "En attente de relecture", "en": "Awaiting review"}[language]
+    assert awaiting in editor.page.content()
     editor.close()
     transaction.begin()
     [brain] = api.content.find(
@@ -175,30 +242,45 @@ def _submitted_evidence(programme, title="Charte"):
     return evidence
 
 
-def test_reviewer_rejects_then_approves(chromium, journey_programme):
+@runs("reviewer")
+def test_reviewer_rejects_editor_revises_reviewer_approves(
+    chromium, journey_programme, language, viewport
+):
     evidence = _submitted_evidence(journey_programme)
-    reviewer = Person(chromium, "reviewer", "reviewer")
-    reviewer.open(f"{journey_programme.absolute_url()}/@@nr-review-queue")
+    reviewer = Person(chromium, "reviewer", "reviewer", language, viewport)
+    assert reviewer.log_in(portal_url(journey_programme)).endswith("/@@nr-home")
+    reviewer.check("home")
+    reviewer.follow(".nr-home-queue a")
     reviewer.check("queue")
-    reviewer.page.get_by_role("link", name="Rejeter").first.click()
+    assert reviewer.visible("a.nr-reject")
+    reviewer.follow("a.nr-reject")
     reviewer.page.fill("#nr-comment", "La charte n'est pas signée par la direction.")
     reviewer.check("reject")
     reviewer.page.click("button[name='form.buttons.confirm']")
     reviewer.page.wait_for_load_state()
+    # The queue is now empty: back to it, with a message.
+    assert "@@nr-review-queue" in reviewer.page.url
 
-    editor = Person(chromium, "author", "editor-revise")
-    editor.open(f"{journey_programme.absolute_url()}/@@nr-my-evidence")
+    editor = Person(chromium, "author", "editor-revise", language, viewport)
+    editor.log_in(portal_url(journey_programme))
     assert "pas signée par la direction" in editor.page.content()
+    editor.check("home-rejected")
+    editor.follow(".nr-home-rejected a")
+    assert editor.page.locator(".nr-rejection-reason").count() == 1
     editor.check("rejected")
-    editor.open(f"{evidence.absolute_url()}/@@nr-transition?transition=revise")
-    editor.page.click("button[name='form.buttons.confirm']")
+    editor.follow("a.nr-revise")
+    assert editor.page.url.endswith("/edit")
+    editor.check("revise")
+    editor.page.click("#form-buttons-save")  # saving a rejected item: a draft again
+    editor.page.wait_for_load_state()
     editor.open(f"{evidence.absolute_url()}/@@nr-transition?transition=submit")
     editor.page.click("button[name='form.buttons.confirm']")
     editor.page.wait_for_load_state()
     editor.close()
 
     reviewer.open(f"{journey_programme.absolute_url()}/@@nr-review-queue")
-    reviewer.page.get_by_role("link", name="Approuver").first.click()
+    assert reviewer.visible("a.nr-approve")
+    reviewer.follow("a.nr-approve")
     reviewer.page.click("button[name='form.buttons.confirm']")
     reviewer.page.wait_for_load_state()
     reviewer.check("approved")
@@ -207,17 +289,21 @@ def test_reviewer_rejects_then_approves(chromium, journey_programme):
     assert api.content.get_state(api.content.get(UID=evidence.UID())) == "approved"
 
 
+@runs("lead")
 def test_lead_assesses_plans_audits_and_downloads_the_pack(
-    chromium, journey_programme, tmp_path
+    chromium, journey_programme, tmp_path, language, viewport
 ):
     evidence_in_state(
         criterion_at(journey_programme, "1.1.1"), "approved", title="Charte signée"
     )
     transaction.commit()
-    lead = Person(chromium, "lead", "lead")
+    lead = Person(chromium, "lead", "lead", language, viewport)
+    assert lead.log_in(portal_url(journey_programme)).endswith("/@@nr-home")
+    lead.check("home")
     criterion_url = journey_programme["1"]["1.1"]["1.1.1"].absolute_url()
     lead.open(f"{criterion_url}/edit")
-    lead.page.click("text=Auto-évaluation")
+    tab = {"fr": "Auto-évaluation", "en": "Self-assessment"}[language]
+    lead.page.locator("a.autotoc-level-1", has_text=tab).click()
     lead.page.select_option("select[name='form.widgets.maturity:list']", "2")
     lead.check("self-assess")
     lead.page.click("#form-buttons-save")
@@ -249,14 +335,13 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     lead.check("add-audit")
     lead.page.click("#form-buttons-save")
     lead.page.wait_for_load_state()
-    lead.page.locator("a.nr-transition-start_audit").click()
-    lead.page.wait_for_load_state()
+    lead.follow("a.nr-transition-start_audit")
     lead.check("audit")
 
     lead.open(f"{journey_programme.absolute_url()}/@@nr-dashboard")
     lead.check("dashboard")
     with lead.page.expect_download() as download:
-        lead.page.click("text=Dossier d'audit (ZIP)")
+        lead.page.click("a[href$='@@nr-audit-pack']")
     pack = tmp_path / "pack.zip"
     download.value.save_as(pack)
     lead.close()
@@ -276,8 +361,9 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     assert audit.getObject().auditors == ["ext-auditor"]
 
 
+@runs("auditor")
 def test_auditor_reads_approved_evidence_in_the_window_only(
-    chromium, journey_programme, clock
+    chromium, journey_programme, clock, language, viewport
 ):
     from nr_setup import add_audit
     from nr_setup import audit_transition
@@ -290,8 +376,10 @@ def test_auditor_reads_approved_evidence_in_the_window_only(
     )
     audit_transition(audit, "start_audit")
     transaction.commit()
-    auditor = Person(chromium, "ext-auditor", "auditor")
-    auditor.open(journey_programme.absolute_url())
+    auditor = Person(chromium, "ext-auditor", "auditor", language, viewport)
+    assert auditor.log_in(portal_url(journey_programme)).endswith("/@@nr-home")
+    auditor.check("home")
+    auditor.follow(".nr-home-programme h2 a")
     auditor.check("programme")
     criterion_url = criterion_at(journey_programme, "1.2.1").absolute_url()
     auditor.open(criterion_url)

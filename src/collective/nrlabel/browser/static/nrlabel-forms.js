@@ -25,10 +25,34 @@
     }
   }
 
+  // Plone's file and rich-text widgets leave controls without a name for screen
+  // readers: the file input (its <label> points at the widget's <span>), the
+  // text-format select, and the note's textarea (TinyMCE gives it a new id, so
+  // its <label> no longer points at it). Name them after their field's label.
+  function nameUnlabelledControls() {
+    var controls = document.querySelectorAll(
+      ".field input[type=file], .field select[id$='_text_format'], " +
+        ".field textarea.richTextWidget"
+    );
+    Array.prototype.forEach.call(controls, function (control) {
+      var label = control.closest(".field").querySelector("label");
+      var named = control.tagName !== "TEXTAREA" && control.labels.length;
+      if (!label || named || control.getAttribute("aria-label")) {
+        return;
+      }
+      var name = label.textContent.trim();
+      if (control.tagName === "SELECT") {
+        name += " (format)";
+      }
+      control.setAttribute("aria-label", name);
+    });
+  }
+
   function start() {
     if (!addonPage()) {
       return;
     }
+    nameUnlabelledControls();
     Array.prototype.forEach.call(document.forms, skipBrowserChecks);
     // Forms added later (modals, patterns): a submit button's click comes
     // before the browser's check, Enter in a field clicks the default button.
