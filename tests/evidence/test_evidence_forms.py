@@ -251,13 +251,41 @@ class TestAttachExisting:
         assert browser.headers["status"].startswith("409")
         html = browser.contents
         assert "appartient à un autre programme" in html
-        assert "Vous ne pouvez pas modifier cette preuve" in html
+        assert "par un relecteur ou le responsable NR" in html
         assert "introuvable" in html
         assert supporting(approved) == ["1.1.1"]
         assert supporting(foreign) == ["1.1.1"]
         # A draft of another editor: the author may see it but not change it.
         browser = attach(functional_app, target, "contributor", [others.UID()])
         assert supporting(others) == ["1.1.1"]
+
+    def test_a_reviewer_vouches_for_reusing_approved_evidence(
+        self, functional_app, functional_programme
+    ):
+        from collective.nrlabel.evidence.rules import authors
+        from collective.nrlabel.evidence.rules import record_author
+
+        home = criterion_at(functional_programme, "1.1.1")
+        target = criterion_at(functional_programme, "1.1.2")
+        approved = evidence_in_state(home, "approved", title="Charte approuvée")
+        own = evidence_in_state(home, "approved", title="Charte du relecteur")
+        record_author(own, "reviewer")
+        transaction.commit()
+        browser = browser_for(functional_app, "reviewer")
+        browser.open(target.absolute_url())
+        assert "nr-attach-evidence" in browser.contents
+
+        browser = attach(
+            functional_app, target, "reviewer", [approved.UID(), own.UID()]
+        )
+        assert browser.headers["status"].startswith("200")
+        assert "Vous êtes l'auteur de cette preuve" in browser.contents
+        assert supporting(approved) == ["1.1.1", "1.1.2"]
+        assert supporting(own) == ["1.1.1"]
+        reused = api.content.get(UID=approved.UID())
+        # Reuse is not authorship: the reviewer may still review its next version.
+        assert "reviewer" not in authors(reused)
+        assert api.content.get_state(reused) == "approved"
 
     def test_get_or_forged_post_changes_nothing(
         self, functional_app, functional_programme

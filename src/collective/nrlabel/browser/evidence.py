@@ -17,6 +17,7 @@ from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import may_attach_to
 from collective.nrlabel.evidence.rules import supported_criteria
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddEvidence
@@ -189,6 +190,10 @@ class CriterionView(BrowserView):
 
     def add_url(self):
         return f"{self.context.absolute_url()}/++add++nr_evidence"
+
+    @cached_property
+    def can_attach_evidence(self):
+        return may_attach_to(self.context)
 
     def attach_url(self):
         return f"{self.context.absolute_url()}/@@nr-attach-evidence"

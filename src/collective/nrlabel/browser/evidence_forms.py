@@ -15,8 +15,8 @@ from collective.nrlabel.content.criterion import criterion_label
 from collective.nrlabel.content.evidence import EvidenceContentError
 from collective.nrlabel.evidence.rules import attach_refusal
 from collective.nrlabel.evidence.rules import attach_to_criterion
+from collective.nrlabel.evidence.rules import may_attach_to
 from collective.nrlabel.evidence.rules import supported_criteria_uids
-from collective.nrlabel.permissions import AddEvidence
 from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.vocabularies import term_title
 from functools import cached_property
@@ -31,6 +31,7 @@ from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from z3c.form.interfaces import IErrorViewSnippet
 from z3c.form.interfaces import NOT_CHANGED
+from zExceptions import Unauthorized
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getMultiAdapter
 from zope.component import getUtility
@@ -299,10 +300,12 @@ class AttachEvidenceView(BrowserView):
     limit = 50
 
     def __call__(self):
-        # ZCML protects the page with "Add Evidence" on the criterion; each item
-        # is then checked by attach_refusal().
+        # Editors (their drafts) and reviewers (approved evidence) come here;
+        # each item is then checked by attach_refusal().
+        if not may_attach_to(self.context):
+            raise Unauthorized("Attach evidence")
         if self.request.method == "POST":
-            checked_post(self.request, AddEvidence, self.context)
+            checked_post(self.request)
             self.attach(self.request.form.get("uids") or [])
         return self.index()
 

@@ -330,17 +330,34 @@ def _security_user():
 # -- Attaching existing evidence to another criterion ------------------------------
 
 
+def may_attach_to(criterion) -> bool:
+    """Whether the current user may attach existing evidence to ``criterion`` at
+    all: those who add evidence there (their drafts) and reviewers (approved
+    evidence). Each item is then checked by ``attach_refusal``."""
+    from collective.nrlabel.permissions import AddEvidence
+    from collective.nrlabel.permissions import ReviewEvidence
+    from plone import api
+
+    return any(
+        api.user.has_permission(permission, obj=criterion)
+        for permission in (AddEvidence, ReviewEvidence)
+    )
+
+
 def attach_refusal(evidence, criterion):
     """Why the current user may not attach ``evidence`` to ``criterion`` (a
     translatable message), or None if they may.
 
-    Attaching adds ``criterion`` to the evidence's "also supports" relation: it is
-    a change of the evidence, so it needs the right to modify it (drafts and
-    rejected items, as in the edit form), never during the audit freeze, and only
-    within one programme.
+    Attaching adds ``criterion`` to the evidence's "also supports" relation, never
+    during the audit freeze and only within one programme. A draft or a rejected
+    item is attached by whoever may change it (its authors, the NR lead). Approved
+    evidence is the reuse that matters most (one signed charter proves several
+    criteria), but it is a new claim a reviewer has not checked: so a reviewer or
+    the NR lead attaches it, vouching for it, and never their own evidence.
     """
     from collective.nrlabel.audit.freeze import frozen_by_audit
     from collective.nrlabel.permissions import ModifyPortalContent
+    from collective.nrlabel.permissions import ReviewEvidence
     from collective.nrlabel.permissions import View
     from collective.nrlabel.programme_tree import programme_of
     from plone import api
@@ -368,12 +385,26 @@ def attach_refusal(evidence, criterion):
             default="An audit is in progress: approved evidence cannot be changed "
             "until it ends.",
         )
+    if review_state(evidence) == "approved":
+        if not api.user.has_permission(ReviewEvidence, obj=criterion):
+            return _(
+                "refusal_attach_approved_reviewer",
+                default="Approved evidence is reused on another criterion by a "
+                "reviewer or the NR lead, who vouch for it.",
+            )
+        if not may_review(evidence, api.user.get_current()):
+            return _(
+                "refusal_attach_approved_own",
+                default="You authored this evidence: another reviewer must vouch "
+                "for its reuse.",
+            )
+        return None
     if not api.user.has_permission(ModifyPortalContent, obj=evidence):
         return _(
             "refusal_attach_not_modifiable",
             default="You may not change this evidence in its current state "
-            "(${state}): only drafts and rejected evidence can be attached, by "
-            "their authors or the NR lead.",
+            "(${state}): drafts and rejected evidence are attached by their "
+            "authors or the NR lead, approved evidence by a reviewer.",
             mapping={"state": _state_title(evidence)},
         )
     return None
@@ -384,6 +415,8 @@ def attach_to_criterion(evidence, criterion) -> None:
     (modified event: relation catalog, versions, co-authors, the freeze; then the
     ``nr_criteria`` index). Check ``attach_refusal`` first."""
     from collective.nrlabel.content.evidence import IEvidence
+    from collective.nrlabel.permissions import ModifyPortalContent
+    from plone import api
     from z3c.relationfield import RelationValue
     from zope.component import getUtility
     from zope.event import notify
@@ -394,7 +427,14 @@ def attach_to_criterion(evidence, criterion) -> None:
     relations = list(getattr(evidence, "supported_criteria", None) or [])
     relations.append(RelationValue(getUtility(IIntIds).getId(criterion)))
     evidence.supported_criteria = relations
-    notify(ObjectModifiedEvent(evidence, Attributes(IEvidence, "supported_criteria")))
+    event = ObjectModifiedEvent(evidence, Attributes(IEvidence, "supported_criteria"))
+    if api.user.has_permission(ModifyPortalContent, obj=evidence):
+        notify(event)
+    else:
+        # A reviewer vouching for the reuse of approved evidence may not edit it:
+        # the version CMFEditions saves (the trace of the reuse) needs that right.
+        with api.env.adopt_roles(["Manager"]):
+            notify(event)
     evidence.reindexObject(idxs=["nr_criteria"])
 
 

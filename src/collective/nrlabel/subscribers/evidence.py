@@ -41,7 +41,15 @@ def require_rejection_reason(evidence, event):
 
 def record_content_author(evidence, event):
     """Whoever changes the evidence's content becomes one of its authors, and so may
-    not review it (segregation of duties)."""
+    not review it (segregation of duties). Attaching it to one more criterion
+    (only "also supports" changed) is reuse, not authorship."""
+    changed = {
+        name
+        for description in getattr(event, "descriptions", ()) or ()
+        for name in getattr(description, "attributes", ()) or ()
+    }
+    if changed == {"supported_criteria"}:
+        return
     user = api.user.get_current()
     if user is not None and not api.user.is_anonymous():
         record_author(evidence, user.getId())
