@@ -7,39 +7,27 @@ and, on a phone, a check that nothing scrolls sideways. Screenshots go to
 docs/screenshots/, where the user guides use them.
 """
 
+from browser_checks import axe_violations
+from browser_checks import DESKTOP
+from browser_checks import PHONE
+from browser_checks import ROOT
+from browser_checks import sideways_overflow
 from datetime import date
 from datetime import timedelta
 from nr_setup import assess
 from nr_setup import criterion_at
 from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
-from pathlib import Path
 from plone import api
 
-import os
 import pytest
-import shutil
 import transaction
 
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TODAY = date(2026, 6, 15)
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Each person in both languages at both widths.
 RUNS = [("fr", DESKTOP), ("fr", PHONE), ("en", DESKTOP), ("en", PHONE)]
 # The guides show the French site; English runs are checked, not photographed.
@@ -52,35 +40,6 @@ def runs(person):
         RUNS,
         ids=[f"{lang}-{size['width']}" for lang, size in RUNS],
     )
-
-
-# The add-on's part of each page: Plone's own header, footer and breadcrumbs have
-# colour-contrast issues of the Barceloneta theme that the add-on does not own, and
-# TinyMCE (Plone's rich-text editor, the evidence note) has its own.
-AXE_CONTEXT = "{include: [['#portal-column-content']], exclude: [['.tox-tinymce']]}"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    missing = None
-    if executable is None:
-        missing = "Debian's chromium is not installed (apt-get install -y chromium)"
-    elif not AXE.exists():
-        missing = "axe-core is not installed (npm ci)"
-    if missing:
-        if os.environ.get("NRLABEL_REQUIRE_BROWSER"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=executable, args=CHROMIUM_FLAGS
-    )
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -158,18 +117,10 @@ class Person:
     def check(self, name=None):
         """Accessibility and, on a phone, width of the page as it is now; then a
         screenshot. Also: no word of the other language in the add-on's part."""
-        self.page.add_script_tag(path=str(AXE))
-        self.page.evaluate(f"window.AXE_CONTEXT = {AXE_CONTEXT}")
-        result = self.page.evaluate(
-            "async () => (await axe.run(AXE_CONTEXT, {resultTypes: ['violations']})).violations"
-            ".filter(v => ['serious', 'critical'].includes(v.impact))"
-            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160)).join(', '))"
-        )
+        result = axe_violations(self.page)
         assert result == [], f"{self.page.url}: {result}"
         if self.phone:
-            overflow = self.page.evaluate(
-                "document.documentElement.scrollWidth - window.innerWidth"
-            )
+            overflow = sideways_overflow(self.page)
             assert overflow <= 1, f"{self.page.url} scrolls sideways by {overflow}px"
         lang = self.page.evaluate("document.documentElement.lang")
         assert lang.startswith(self.language), (self.page.url, lang)

@@ -48,11 +48,75 @@
     });
   }
 
+  var WORDS = {
+    fr: { remove: "Retirer" },
+    en: { remove: "Remove" },
+  };
+
+  function word(key) {
+    var lang = (document.documentElement.lang || "en").slice(0, 2);
+    return (WORDS[lang] || WORDS.en)[key];
+  }
+
+  function name(control, text) {
+    if (text && !control.getAttribute("aria-label")) {
+      control.setAttribute("aria-label", text.replace(/\s+/g, " ").trim());
+    }
+  }
+
+  // Plone's list widgets (a row's "remove" tick box, select2's "x" on a chosen
+  // item) and the Sharing tab's role tick boxes have no name for screen readers:
+  // name them after what they act on.
+  function nameListControls() {
+    document
+      .querySelectorAll("input.multi-widget-checkbox")
+      .forEach(function (box) {
+        var row = box.closest(".multi-widget-field, .row, div");
+        var input = row && row.querySelector("input:not([type=checkbox])");
+        name(box, word("remove") + " " + (input ? input.value : ""));
+      });
+    document
+      .querySelectorAll(".select2-search-choice-close")
+      .forEach(function (link) {
+        var choice = link.closest(".select2-search-choice");
+        name(link, word("remove") + " " + (choice ? choice.textContent : ""));
+      });
+    var sharing = document.querySelector("#user-group-sharing");
+    if (sharing) {
+      var headers = sharing.querySelectorAll("thead th");
+      sharing.querySelectorAll("tbody tr").forEach(function (row) {
+        var who = row.querySelector("td");
+        row.querySelectorAll("td").forEach(function (cell, index) {
+          var box = cell.querySelector("input[type=checkbox]");
+          if (box && headers[index]) {
+            name(box, headers[index].textContent + " — " + (who ? who.textContent : ""));
+          }
+        });
+      });
+    }
+    var search = document.querySelector("#sharing-user-group-search");
+    if (search) {
+      name(search, search.getAttribute("placeholder") || search.title);
+    }
+  }
+
   function start() {
     if (!addonPage()) {
       return;
     }
     nameUnlabelledControls();
+    nameListControls();
+    // Patterns (select2, TinyMCE) build their controls after the page loads.
+    var pending = null;
+    new MutationObserver(function () {
+      if (pending === null) {
+        pending = window.setTimeout(function () {
+          pending = null;
+          nameUnlabelledControls();
+          nameListControls();
+        }, 50);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
     Array.prototype.forEach.call(document.forms, skipBrowserChecks);
     // Forms added later (modals, patterns): a submit button's click comes
     // before the browser's check, Enter in a field clicks the default button.
