@@ -156,6 +156,12 @@ class INRLabelSettings(Interface):
             "label_reminder_days",
             default="Remind about evidence expiring within (days)",
         ),
+        description=_(
+            "help_reminder_days",
+            default="Approved evidence expiring within this many days, or before "
+            'the end of the next audit, is marked "Expires soon" and reminded '
+            "by mail.",
+        ),
         default=30,
         min=1,
         max=365,
