@@ -357,7 +357,6 @@ def attach_refusal(evidence, criterion):
     """
     from collective.nrlabel.audit.freeze import frozen_by_audit
     from collective.nrlabel.permissions import ModifyPortalContent
-    from collective.nrlabel.permissions import ReviewEvidence
     from collective.nrlabel.permissions import View
     from collective.nrlabel.programme_tree import programme_of
     from plone import api
@@ -386,19 +385,7 @@ def attach_refusal(evidence, criterion):
             "until it ends.",
         )
     if review_state(evidence) == "approved":
-        if not api.user.has_permission(ReviewEvidence, obj=criterion):
-            return _(
-                "refusal_attach_approved_reviewer",
-                default="Approved evidence is reused on another criterion by a "
-                "reviewer or the NR lead, who vouch for it.",
-            )
-        if not may_review(evidence, api.user.get_current()):
-            return _(
-                "refusal_attach_approved_own",
-                default="You authored this evidence: another reviewer must vouch "
-                "for its reuse.",
-            )
-        return None
+        return _reuse_refusal(evidence, criterion)
     if not api.user.has_permission(ModifyPortalContent, obj=evidence):
         return _(
             "refusal_attach_not_modifiable",
@@ -406,6 +393,27 @@ def attach_refusal(evidence, criterion):
             "(${state}): drafts and rejected evidence are attached by their "
             "authors or the NR lead, approved evidence by a reviewer.",
             mapping={"state": _state_title(evidence)},
+        )
+    return None
+
+
+def _reuse_refusal(evidence, criterion):
+    """Why the current user may not vouch for reusing approved ``evidence`` on
+    ``criterion``, or None."""
+    from collective.nrlabel.permissions import ReviewEvidence
+    from plone import api
+
+    if not api.user.has_permission(ReviewEvidence, obj=criterion):
+        return _(
+            "refusal_attach_approved_reviewer",
+            default="Approved evidence is reused on another criterion by a "
+            "reviewer or the NR lead, who vouch for it.",
+        )
+    if not may_review(evidence, api.user.get_current()):
+        return _(
+            "refusal_attach_approved_own",
+            default="You authored this evidence: another reviewer must vouch "
+            "for its reuse.",
         )
     return None
 
