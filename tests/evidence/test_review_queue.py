@@ -219,11 +219,15 @@ class TestQueuePage:
         assert "Expir" not in rows["Formation écoconception"]
 
     def test_own_items_have_no_checkbox_nor_buttons(self, queue):
-        page = session("author").get(queue.queue_url, timeout=60).text
-        assert (
-            'name="uids:list"'
-            not in page.split("Rapport carbone")[0].split("Charte signée")[1]
-        )
+        from collective.nrlabel.evidence.rules import record_author
+
+        record_author(queue.charte, "reviewer")  # the reviewer co-wrote the charter
+        transaction.commit()
+        page = session("reviewer").get(queue.queue_url, timeout=60).text
+        assert f'value="{queue.charte.UID()}"' not in page
+        assert f"{queue.charte.absolute_url()}/@@nr-transition" not in page
+        assert f'value="{queue.rapport.UID()}"' in page
+        assert "un autre relecteur doit la relire" in page
 
 
 class TestNextItem:
@@ -340,6 +344,25 @@ class TestNextItem:
         )
         location = urlsplit(response.headers["Location"])
         assert parse_qs(location.query)["came_from"] == [queue.queue_url]
+
+
+def test_reject_without_reason_marks_the_field(queue):
+    s = session("reviewer")
+    response = review(s, queue.charte, "reviewer", "reject", comment="  ")
+    assert response.status_code == 400
+    page = response.text
+    assert 'aria-invalid="true"' in page
+    assert 'id="nr-comment-error"' in page
+    assert "un motif est obligatoire" in page
+    assert state(queue.charte) == "pending"
+
+
+@pytest.mark.parametrize("user_id", ["auditor", "reader", "editor"])
+def test_queue_is_for_reviewers_only(queue, user_id):
+    """Others got an empty queue ("nothing waits") while items waited: misleading."""
+    response = session(user_id).get(queue.queue_url, allow_redirects=False, timeout=60)
+    assert response.status_code in (302, 401, 403)
+    assert "Charte signée" not in response.text
 
 
 class TestBulkApprove:

@@ -117,11 +117,8 @@ def expiry(evidence, horizon=None):
     if status == EXPIRED:
         title = _("evidence_badge_expired", default="Expired")
     else:
-        title = _(
-            "evidence_badge_expires_soon",
-            default="Expires soon (${date})",
-            mapping={"date": localized(evidence.valid_until)},
-        )
+        # The valid-until date is shown next to the badge.
+        title = _("evidence_badge_expires_soon", default="Expires soon")
     return {"status": status, "title": title}
 
 

@@ -9,8 +9,10 @@ from collective.nrlabel.browser.display import user_name
 from collective.nrlabel.evidence.expiry import EXPIRED
 from collective.nrlabel.evidence.expiry import expiring_evidence
 from collective.nrlabel.evidence.expiry import warning_horizon
+from collective.nrlabel.permissions import ReviewEvidence
 from collective.nrlabel.vocabularies import term_title
 from functools import cached_property
+from plone import api
 from Products.Five.browser import BrowserView
 
 
@@ -22,6 +24,9 @@ class ExpiringEvidenceView(BrowserView):
         return localized(warning_horizon(self.context))
 
     @cached_property
+    def can_review(self):
+        return api.user.has_permission(ReviewEvidence, obj=self.context)
+
     def rows(self):
         rows = []
         for brain, status in expiring_evidence(self.context):

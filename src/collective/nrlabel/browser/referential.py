@@ -7,6 +7,7 @@ from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.permissions import AddAudit
+from collective.nrlabel.permissions import ReviewEvidence
 from collective.nrlabel.permissions import ViewDashboard
 from collective.nrlabel.programme_tree import count_by_type
 from collective.nrlabel.programme_tree import referential_tree
@@ -70,6 +71,9 @@ class ProgrammeView(BrowserView):
 
     def can_see_dashboard(self):
         return api.user.has_permission(ViewDashboard, obj=self.context)
+
+    def can_review(self):
+        return api.user.has_permission(ReviewEvidence, obj=self.context)
 
     def can_download_pack(self):
         return may_download_pack(self.context)

@@ -227,6 +227,8 @@ class TransitionView(BrowserView):
         workflow = api.portal.get_tool("portal_workflow")[EVIDENCE_WORKFLOW]
         return workflow.transitions.get(self.transition_id)
 
+    comment_error = None
+
     @property
     def comment_required(self):
         return self.transition_id == "reject"
@@ -328,7 +330,12 @@ class TransitionView(BrowserView):
             )
         except WorkflowException as error:
             transaction.doom()
-            self.error = str(error)
+            if self.comment_required and not comment.strip():
+                # The reason is the missing field: say so next to it.
+                self.comment_error = str(error)
+                self.request.response.setStatus(400)
+            else:
+                self.error = str(error)
             return self.index()
         api.portal.show_message(
             result_message(self.context, self.transition_id), request=self.request
