@@ -8,7 +8,10 @@ message saying what happened. Saving rejected evidence revises it (back to draft
 """
 
 from collective.nrlabel import _
+from collective.nrlabel import clock
+from collective.nrlabel.browser.display import localized
 from collective.nrlabel.browser.display import state_title
+from collective.nrlabel.browser.evidence import rejection
 from collective.nrlabel.browser.posting import checked_post
 from collective.nrlabel.content.criterion import CRITERIA_VOCABULARY_VIEW
 from collective.nrlabel.content.criterion import criterion_label
@@ -64,6 +67,21 @@ class EvidenceFormMixin:
     """What the add and the edit form share."""
 
     content_error = False
+    rejection = None  # the edit form of rejected evidence says why it was
+
+    def warn_if_expired(self, valid_until):
+        """Saved, but it will not count: say so now, not at review time."""
+        if valid_until and valid_until < clock.today():
+            api.portal.show_message(
+                _(
+                    "warning_saved_expired",
+                    default="This evidence expired on ${date}: it does not cover "
+                    "the criterion. Add a current document if there is one.",
+                    mapping={"date": localized(valid_until)},
+                ),
+                request=self.request,
+                type="warning",
+            )
 
     def updateFields(self):
         super().updateFields()
@@ -141,6 +159,10 @@ class EvidenceAddForm(EvidenceFormMixin, DefaultAddForm):
     def criterion(self):
         return self.context
 
+    def add(self, obj):
+        super().add(obj)
+        self.warn_if_expired(getattr(obj, "valid_until", None))
+
 
 # Dexterity's page around the form, with the criterion's expected evidence above.
 FORM_PAGE = ViewPageTemplateFile("templates/evidence_form.pt")
@@ -160,6 +182,11 @@ class EvidenceEditForm(EvidenceFormMixin, DefaultEditForm):
     def criterion(self):
         return self.context.__parent__
 
+    @property
+    def rejection(self):
+        """Revising rejected evidence: the reviewer's reason stays in sight."""
+        return rejection(self.context)
+
     def applyChanges(self, data):
         """Dexterity's, noting a replaced file in the version's comment (CMFEditions
         makes a version on save), then revising rejected evidence."""
@@ -167,6 +194,7 @@ class EvidenceEditForm(EvidenceFormMixin, DefaultEditForm):
         if new_file not in (None, NOT_CHANGED) and new_file is not self.context.file:
             self._note_replaced_file(data, new_file.filename)
         changes = super().applyChanges(data)
+        self.warn_if_expired(self.context.valid_until)
         if api.content.get_state(self.context) == "rejected":
             self._revise()
         return changes
