@@ -137,6 +137,7 @@ def test_lead_sees_overdue_actions_and_expiring_evidence(portal, work):
         ("Charte expirée", "expired"),
         ("Charte bientôt", "expires_soon"),
     ]
+    assert mine.review_count == 1  # the lead answers for the queue too
     html = page_as(portal, "lead")
     assert "Former les équipes" in html
     assert "nr-expiry-expired" in html and "nr-expiry-expires_soon" in html

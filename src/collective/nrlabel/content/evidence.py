@@ -89,6 +89,11 @@ class IEvidence(model.Schema):
             default="A written statement, when there is no document.",
         ),
         required=False,
+        # One format: editors are not asked to choose between text/html and
+        # text/x-web-textile.
+        default_mime_type="text/html",
+        output_mime_type="text/x-html-safe",
+        allowed_mime_types=("text/html",),
     )
 
     kind = schema.Choice(
