@@ -1,0 +1,1 @@
+Every add-on page works on a phone (390 px wide): tables become one card per item, the review queue's Approve and Reject buttons stay on screen, and nothing scrolls sideways. Plone's file, rich-text, list and Sharing-tab controls on the add-on's pages get names for screen readers.

@@ -1,0 +1,1 @@
+Approved evidence can be reused on another criterion: a reviewer or the NR lead attaches it from that criterion and vouches for it (never for their own evidence, never during an audit); the evidence stays approved and the change is kept as a version.
