@@ -19,6 +19,7 @@ from plone.testing.zope import Browser
 from zExceptions import Forbidden
 from zExceptions import Unauthorized
 
+import html
 import json
 import pytest
 import transaction
@@ -138,8 +139,74 @@ class TestPicker:
         wanted = criterion_at(functional_programme, "1.1.3")
         word = max(wanted.Title().split(), key=len)
         transaction.commit()
-        results = self.search(functional_app, wanted, "author", word[:5])
+        home = criterion_at(functional_programme, "1.1.1")
+        results = self.search(functional_app, home, "author", word[:5])
         assert wanted.UID() in [r["UID"] for r in results]
+
+    def test_a_code_lists_that_criterion_only(
+        self, functional_app, functional_programme
+    ):
+        wanted = criterion_at(functional_programme, "1.1.3")
+        home = criterion_at(functional_programme, "1.1.1")
+        evidence = add_evidence(home)
+        transaction.commit()
+        # From the add form (the criterion) and the edit form (the evidence).
+        for context in (home, evidence):
+            results = self.search(functional_app, context, "editor", "1.1.3")
+            assert [r["UID"] for r in results] == [wanted.UID()]
+        # A code's start lists the criteria under it, no others.
+        results = self.search(functional_app, home, "editor", "1.1")
+        codes = [r["Title"].split(" — ")[0] for r in results]
+        assert codes and all(code.startswith("1.1") for code in codes), codes
+        assert "1.2.3" not in codes
+
+    def test_a_word_search_still_finds_criteria(
+        self, functional_app, functional_programme
+    ):
+        wanted = criterion_at(functional_programme, "1.1.3")
+        home = criterion_at(functional_programme, "1.1.1")
+        transaction.commit()
+        results = self.search(functional_app, home, "editor", "parties prenantes")
+        assert wanted.UID() in [r["UID"] for r in results]
+        assert home.UID() not in [r["UID"] for r in results]
+
+    def test_the_home_criterion_is_never_offered(
+        self, functional_app, functional_programme
+    ):
+        home = criterion_at(functional_programme, "1.1.2")
+        evidence = add_evidence(home)
+        sibling = criterion_at(functional_programme, "1.1.3")
+        transaction.commit()
+        for context in (home, evidence):
+            assert self.search(functional_app, context, "editor", "1.1.2") == []
+            found = [
+                r["UID"] for r in self.search(functional_app, context, "editor", "1.1")
+            ]
+            assert sibling.UID() in found
+            assert home.UID() not in found
+            words = max(home.Title().split(), key=len)
+            found = [
+                r["UID"] for r in self.search(functional_app, context, "editor", words)
+            ]
+            assert home.UID() not in found
+        # Browsing the principle (no search term) leaves it out too.
+        principle = "/".join(home.__parent__.getPhysicalPath())
+        browser = browser_for(functional_app, "editor")
+        criteria = [
+            {
+                "i": "path",
+                "o": "plone.app.querystring.operation.string.path",
+                "v": f"{principle}::1",
+            }
+        ]
+        browser.open(
+            f"{home.absolute_url()}/@@nr-criteria-vocabulary"
+            f"?query={json.dumps({'criteria': criteria})}"
+            f"&attributes={json.dumps(['UID', 'Title'])}"
+        )
+        found = [r["UID"] for r in json.loads(browser.contents)["results"]]
+        assert sibling.UID() in found
+        assert home.UID() not in found
 
     def test_site_search_finds_a_criterion_by_code(self, functional_programme):
         wanted = criterion_at(functional_programme, "1.1.3")
@@ -155,6 +222,23 @@ class TestPicker:
         options = browser.contents.split("data-pat-contentbrowser=", 1)[1][:3000]
         assert "review_state" not in options
         assert "created" not in options
+        # No favourites menu: Plone's lead to no criterion, titled in English.
+        options = json.loads(html.unescape(options.split('"', 2)[1]))
+        assert options["favorites"] is False
+
+    def test_the_pickers_words_are_served_in_french(
+        self, functional_app, functional_portal
+    ):
+        transaction.commit()
+        browser = browser_for(functional_app, "editor")
+        base = f"{functional_portal.absolute_url()}/@@plonejsi18n?domain=widgets"
+        browser.open(f"{base}&language=fr")
+        french = json.loads(browser.contents)
+        assert french["select ${preview_path}"] == "sélectionner ${preview_path}"
+        assert french["clear search"] == "effacer la recherche"
+        assert french["Id"] == "Identifiant"
+        browser.open(f"{base}&language=en")
+        assert json.loads(browser.contents)["review_state"] == "state"
 
 
 def attach(app, criterion, user_id, uids):

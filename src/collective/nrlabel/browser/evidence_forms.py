@@ -274,10 +274,17 @@ CODE_LIKE = re.compile(r"^[\w.\-]*\d[\w.\-]*$")
 
 class CriteriaSearch:
     """What ``@@getVocabulary`` calls a catalog vocabulary: browsing as Plone's,
-    searching criteria of the programme by code or by title."""
+    searching criteria of the programme by code or by title, never offering the
+    criterion the evidence belongs to (the picker asks from the criterion on the
+    add form and the evidence's criterion on the edit form)."""
 
     def __init__(self, context):
         self.programme = programme_of(context)
+        home = context
+        if getattr(home, "portal_type", None) == "nr_evidence":
+            home = home.__parent__
+        is_criterion = getattr(home, "portal_type", None) == "nr_criterion"
+        self.home_uid = home.UID() if is_criterion else None
 
     def search_catalog(self, query):
         query = dict(query)
@@ -285,27 +292,27 @@ class CriteriaSearch:
         term = (text.get("query") if isinstance(text, dict) else text) or ""
         term = term.replace("*", "").strip()
         if not term:
-            return LabelledResults(api.content.find(**query) if query else [])
-        return LabelledResults(self.find_criteria(term))
+            found = api.content.find(**query) if query else []
+        else:
+            found = self.find_criteria(term)
+        if self.home_uid is not None:
+            found = [b for b in found if self.home_uid != b.UID]
+        return LabelledResults(found)
 
     def find_criteria(self, term):
-        """Criteria whose code starts with ``term`` (when it looks like a code),
-        then those whose code, title or expected evidence has its words."""
+        """Criteria whose code starts with ``term`` when it looks like a code
+        ("1.1.3": that one, then 1.1.3.x), the exact code first; only when no code
+        starts with it, those whose code, title or expected evidence has its
+        words ("1.1.3" as words would also find 1.2.3 or 2.1.3)."""
         base = {"portal_type": "nr_criterion", "sort_on": "path"}
         if self.programme is not None:
             base["path"] = "/".join(self.programme.getPhysicalPath())
-        found = []
         if CODE_LIKE.match(term):
-            found = [b for b in api.content.find(**base) if b.nr_code.startswith(term)]
-        seen = {b.UID for b in found}
+            coded = [b for b in api.content.find(**base) if b.nr_code.startswith(term)]
+            if coded:  # even if only the home criterion, which is then left out
+                return sorted(coded, key=lambda b: b.nr_code != term)
         words = " ".join(f"{word}*" for word in re.findall(r"\w+", term))
-        if words:
-            found += [
-                b
-                for b in api.content.find(SearchableText=words, **base)
-                if b.UID not in seen
-            ]
-        return found
+        return list(api.content.find(SearchableText=words, **base)) if words else []
 
 
 class CriteriaVocabularyView(VocabularyView):

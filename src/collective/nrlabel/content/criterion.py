@@ -36,6 +36,10 @@ def criterion_picker(**options) -> dict:
     relative to the form's page, which finds criteria of the form's programme by
     code ("1.1.3") or title and titles them "1.1.3 — title"; the add-on's own
     forms replace the relative address with an absolute one.
+
+    No "favourites" menu: Plone's ("Current Content", "Start Page") lead to the
+    form's folder and the site's root, where there is no criterion to pick, and
+    the pattern shows their titles untranslated.
     """
     return {
         "vocabulary": "plone.app.vocabularies.Catalog",
@@ -43,6 +47,7 @@ def criterion_picker(**options) -> dict:
             "selectableTypes": ["nr_criterion"],
             "attributes": PICKER_ATTRIBUTES,
             "vocabularyUrl": CRITERIA_VOCABULARY_VIEW,
+            "favorites": False,
             **options,
         },
     }
