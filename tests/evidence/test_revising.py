@@ -45,6 +45,9 @@ def test_the_edit_form_of_rejected_evidence_shows_the_reason(
     transaction.commit()
     browser.open(f"{draft.absolute_url()}/edit")
     assert "nr-rejection" not in browser.contents
+    browser.open(functional_criterion.absolute_url())
+    row = browser.contents.split("Brouillon", 1)[1].split("</tr>", 1)[0]
+    assert "sans date de fin" in row  # no valid-until: it does not expire
 
 
 def test_saving_expired_evidence_warns_that_it_does_not_count(
