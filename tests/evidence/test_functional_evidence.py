@@ -164,7 +164,9 @@ class TestPages:
         transaction.commit()
         browser = browser_for(functional_app, "reviewer")
         browser.open(f"{evidence.absolute_url()}/@@nr-transition?transition=reject")
+        browser.raiseHttpErrors = False
         browser.getControl(name="form.buttons.confirm").click()
+        assert browser.headers["status"].startswith("400")
         assert "un motif est obligatoire" in browser.contents
         browser.getControl(name="comment").value = "La charte n'est pas signée."
         browser.getControl(name="form.buttons.confirm").click()
