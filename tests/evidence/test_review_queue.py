@@ -177,21 +177,22 @@ class TestQueuePage:
     @pytest.mark.parametrize(
         "params, named",
         [
-            ({"theme": "../../etc"}, "theme"),
-            ({"theme": "9"}, "theme"),
-            ({"kind": "<script>alert(1)</script>"}, "kind"),
-            ({"submitter": "nobody-here"}, "submitter"),
-            ({"age": "abc"}, "age"),
-            ({"age": "-3"}, "age"),
-            ({"age": "99999999999999999999"}, "age"),
-            ({"sort": "title; drop"}, "sort"),
-            ({"theme": ["1", "2"]}, "theme"),
+            ({"theme": "../../etc"}, "Thématique"),
+            ({"theme": "9"}, "Thématique"),
+            ({"kind": "<script>alert(1)</script>"}, "Nature"),
+            ({"submitter": "nobody-here"}, "Soumise par"),
+            ({"age": "abc"}, "Attente"),
+            ({"age": "-3"}, "Attente"),
+            ({"age": "99999999999999999999"}, "Attente"),
+            ({"sort": "title; drop"}, "Ordre"),
+            ({"theme": ["1", "2"]}, "Thématique"),
         ],
     )
     def test_hostile_values_are_400_with_the_reason(self, queue, params, named):
         response = session("reviewer").get(queue.queue_url, params=params, timeout=60)
         assert response.status_code == 400
         page = text(response)
+        # Named as the page labels the filter, not by the URL's parameter.
         assert f"La file de relecture n'a pas de filtre « {named} »" in page
         assert "<script>alert(1)</script>" not in response.text
         assert "Afficher toute la file" in page

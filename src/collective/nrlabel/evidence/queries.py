@@ -109,13 +109,24 @@ def parse_queue_filters(form, themes, kinds) -> QueueFilters:
     )
 
 
+# The filters' names as the queue page labels them (not the URL's parameters).
+FILTER_LABELS = {
+    "theme": _("queue_filter_theme", default="Theme"),
+    "kind": _("queue_filter_kind", default="Kind"),
+    "submitter": _("queue_filter_submitter", default="Submitted by"),
+    "age": _("queue_filter_age", default="Waiting"),
+    "days": _("queue_filter_age", default="Waiting"),
+    "sort": _("queue_filter_sort", default="Order"),
+}
+
+
 def _filter_error(name, value):
     return QueueFilterError(
         _(
             "error_queue_filter",
             default="The review queue has no filter '${name}' = '${value}'. "
             "Choose a value from the list.",
-            mapping={"name": name, "value": value[:80]},
+            mapping={"name": FILTER_LABELS.get(name, name), "value": value[:80]},
         )
     )
 
