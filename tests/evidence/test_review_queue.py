@@ -109,7 +109,9 @@ class TestQueuePage:
         assert "<details" in row and "Preuves attendues" in row
         assert "Politique" in row  # the kind, translated
         assert "Votée en CODIR" in row  # the submit comment
-        assert "20" in row  # days waiting
+        assert "20 jours" in row  # days waiting
+        row = page.split("Formation écoconception", 1)[1].split("</tr>", 1)[0]
+        assert "1 jour<" in row and "jour(s)" not in row
         assert "3 preuve(s) en attente de relecture" in page
 
     @pytest.mark.parametrize(
