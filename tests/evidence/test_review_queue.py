@@ -112,7 +112,7 @@ class TestQueuePage:
         assert "20 jours" in row  # days waiting
         row = page.split("Formation écoconception", 1)[1].split("</tr>", 1)[0]
         assert "1 jour<" in row and "jour(s)" not in row
-        assert "3 preuve(s) en attente de relecture" in page
+        assert "3 preuves en attente de relecture" in page
 
     @pytest.mark.parametrize(
         "params, shown",
