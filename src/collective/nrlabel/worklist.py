@@ -16,7 +16,7 @@ from collective.nrlabel.audit.window import window_open
 from collective.nrlabel.evidence.expiry import expiring_evidence
 from collective.nrlabel.evidence.queries import EVIDENCE_TYPE
 from collective.nrlabel.evidence.queries import review_queue
-from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import rejection_reason
 from collective.nrlabel.permissions import DownloadAuditPack
 from collective.nrlabel.permissions import ViewAuditorDownloads
 from collective.nrlabel.permissions import ViewDashboard
@@ -216,8 +216,7 @@ def my_items(programme, user_id):
         code, title = criteria.get(brain.getPath().rsplit("/", 1)[0], ("", ""))
         reason = ""
         if brain.review_state == "rejected":
-            entry = last_action(brain.getObject(), "reject") or {}
-            reason = entry.get("comments") or ""
+            reason = rejection_reason(brain.getObject())
         items.append(
             MyEvidence(
                 title=brain.Title,

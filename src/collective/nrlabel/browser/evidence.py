@@ -18,6 +18,7 @@ from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import last_action
 from collective.nrlabel.evidence.rules import may_attach_to
+from collective.nrlabel.evidence.rules import rejection_reason
 from collective.nrlabel.evidence.rules import supported_criteria
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddEvidence
@@ -150,7 +151,7 @@ def evidence_row(evidence, criterion=None, horizon=None):
         "kind": term_title("collective.nrlabel.EvidenceKinds", evidence.kind),
         "document_date": localized(evidence.document_date),
         "valid_until": localized(evidence.valid_until),
-        "expired": bool(evidence.valid_until and evidence.valid_until < today),
+        "expired": expiry_status(evidence.valid_until, today, today) == EXPIRED,
         "approver": user_name(approver),
         "approved": localized(approved),
         "from_other_criterion": criterion is not None
@@ -249,7 +250,6 @@ class MyEvidenceView(BrowserView):
         rows = []
         for brain in my_evidence(self.context, user_id):
             evidence = brain.getObject()
-            last = evidence.workflow_history.get(EVIDENCE_WORKFLOW, ({},))[-1]
             rows.append(
                 {
                     "title": brain.Title,
@@ -260,7 +260,7 @@ class MyEvidenceView(BrowserView):
                     "state_title": state_title(
                         None, brain.review_state, EVIDENCE_WORKFLOW
                     ),
-                    "reason": last.get("comments", "")
+                    "reason": rejection_reason(evidence)
                     if brain.review_state == "rejected"
                     else "",
                     "modified": localized(brain.modified),

@@ -140,6 +140,13 @@ def last_action(evidence, action: str) -> dict | None:
     return None
 
 
+def rejection_reason(evidence) -> str:
+    """Why ``evidence`` was last rejected (the reviewer's required comment), "" if
+    it never was: the start page, "my evidence" and the evidence page all say it."""
+    entry = last_action(evidence, "reject") or {}
+    return entry.get("comments") or ""
+
+
 def submitter(evidence) -> str | None:
     """Who last submitted ``evidence`` for review (user id), or None."""
     entry = last_action(evidence, "submit")
