@@ -93,3 +93,21 @@ def test_not_applicable_needs_a_justification(programme):
         ICriterion.validateInvariants(Data())
     Data.justification = "Nous n'avons pas de centre de données."
     ICriterion.validateInvariants(Data())
+
+
+def test_level_progress_says_what_the_next_level_needs():
+    from collective.nrlabel.scoring import level_progress
+
+    below = level_progress(180, [300, 500])
+    assert (below.level, below.next_level, below.next_threshold, below.missing) == (
+        0,
+        1,
+        300,
+        120,
+    )
+    between = level_progress(420, [500, 300])
+    assert (between.level, between.next_level, between.missing) == (1, 2, 80)
+    top = level_progress(730, [300, 500])
+    assert (top.level, top.next_level, top.missing) == (2, None, None)
+    nothing = level_progress(None, [300, 500])
+    assert (nothing.level, nothing.missing) == (0, 300)

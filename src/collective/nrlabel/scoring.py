@@ -32,6 +32,19 @@ class CriterionAssessment:
 
 
 @dataclass(frozen=True)
+class LevelProgress:
+    """Where a score stands on the level thresholds: the level reached (0: none),
+    and the next level with the score it needs and the points still missing
+    (``None`` past the highest level). "Predicted level 0" means nothing to a
+    board; "below level 1 (needs 300/1000), 120 points to go" does."""
+
+    level: int
+    next_level: int | None = None
+    next_threshold: int | None = None
+    missing: int | None = None
+
+
+@dataclass(frozen=True)
 class ScoreReport:
     score: int | None
     level: int
@@ -40,6 +53,7 @@ class ScoreReport:
     applicable: int = 0
     assessed: int = 0
     max_level: int = 3
+    progress: LevelProgress | None = None
 
 
 def assessments(programme: Content) -> list[CriterionAssessment]:
@@ -102,6 +116,16 @@ def predicted_level(value: int | None, thresholds: Iterable[int]) -> int:
     return level
 
 
+def level_progress(value: int | None, thresholds: Iterable[int]) -> LevelProgress:
+    """The level ``value`` reaches and the distance to the next one."""
+    ordered = sorted(thresholds)
+    level = predicted_level(value, ordered)
+    if level >= len(ordered):
+        return LevelProgress(level)
+    needed = ordered[level]
+    return LevelProgress(level, level + 1, needed, needed - (value or 0))
+
+
 def score_report(
     programme: Content, items: Sequence[CriterionAssessment] | None = None
 ) -> ScoreReport:
@@ -114,9 +138,11 @@ def score_report(
         if item.principle:
             by_principle.setdefault(item.principle, []).append(item)
     total = score(items, max_level)
+    thresholds = get_setting("level_thresholds")
     return ScoreReport(
         score=total,
-        level=predicted_level(total, get_setting("level_thresholds")),
+        level=predicted_level(total, thresholds),
+        progress=level_progress(total, thresholds),
         by_theme={code: score(group, max_level) for code, group in by_theme.items()},
         by_principle={
             code: score(group, max_level) for code, group in by_principle.items()

@@ -4,6 +4,7 @@ One definition for every page: a state is titled the same in the evidence list,
 the audit page and the programme page, and a date follows the user's format.
 """
 
+from collective.nrlabel import _
 from dataclasses import replace
 from datetime import date
 from plone import api
@@ -114,3 +115,36 @@ def status_form_url(url, transition_id):
 def review_form_url(url, transition_id):
     """The add-on's review form (evidence: a comment, required to reject)."""
     return f"{url}/@@nr-transition?transition={transition_id}"
+
+
+def level_sentence(progress):
+    """The predicted level in words, with the distance to the next one:
+    "Below level 1 (needs 300/1000): 120 points to go", "Level 1; level 2 needs
+    500/1000: 80 points to go", "Level 2, the highest"."""
+    if progress is None:
+        return ""
+    if progress.next_level is None:
+        return _(
+            "level_highest",
+            default="Level ${level}, the highest",
+            mapping={"level": progress.level},
+        )
+    mapping = {
+        "level": progress.level,
+        "next": progress.next_level,
+        "needed": progress.next_threshold,
+        "missing": progress.missing,
+    }
+    if progress.level == 0:
+        return _(
+            "level_below_first",
+            default="Below level ${next} (needs ${needed}/1000): ${missing} points "
+            "to go",
+            mapping=mapping,
+        )
+    return _(
+        "level_reached_next",
+        default="Level ${level}; level ${next} needs ${needed}/1000: ${missing} "
+        "points to go",
+        mapping=mapping,
+    )
