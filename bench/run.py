@@ -682,7 +682,30 @@ def measure_pages(server, programme, empty, request, repeat):
             dashboard(target)
         queries[name] = counter.count
     figures["queries"] = queries
+    figures.update(measure_activity(server, programme, empty, request, repeat))
     return figures
+
+
+def measure_activity(server, programme, empty, request, repeat):
+    """@@nr-activity: the first page of the whole log, a filtered one (approvals,
+    which scans the log), and the empty programme's page as the baseline."""
+    from collective.nrlabel.activity import activity
+
+    def page(target, query=""):
+        if server is not None:
+            path = "/".join(target.getPhysicalPath()[1:])
+            url = f"{server.url}/{path}/@@nr-activity{query}"
+            return http_get(server.session, url, "text/html").text
+        request.form.update(what="approved" if query else "")
+        return render_in_process(target, request, "nr-activity")
+
+    log(f"measuring @@nr-activity ({how_of(server)})…")
+    return {
+        "activity_entries": activity(programme).total,
+        "activity": timed(lambda: page(programme), repeat),
+        "activity_filtered": timed(lambda: page(programme, "?what=approved"), repeat),
+        "activity_empty": timed(lambda: page(empty), repeat),
+    }
 
 
 def how_of(server):
@@ -818,6 +841,16 @@ def report(args, build, result, figures, pack, how):
         row("json.dumps(readiness().as_dict())", spread(figures["json"])),
         row("@nr-readiness (HTTP)", rest),
         row(f"@@nr-dashboard ({how})", spread(figures["dashboard"])),
+        row(
+            f"@@nr-activity ({figures['activity_entries']} entries)",
+            spread(figures["activity"]),
+        ),
+        row("  filtered (approvals only)", spread(figures["activity_filtered"])),
+        row("  empty programme (baseline)", spread(figures["activity_empty"])),
+        row(
+            "  ratio whole log / empty",
+            f"{figures['activity'][0] / figures['activity_empty'][0]:.2f}×",
+        ),
         f"catalog queries / dashboard: {queries['empty']} (empty programme) → "
         f"{queries['big']} ({args.evidence} evidence); readiness() alone: "
         f"{queries['readiness']}",

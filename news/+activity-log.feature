@@ -1,0 +1,1 @@
+Programmes have an activity log (`@@nr-activity`, linked from the dashboard): who submitted, approved, rejected or reopened evidence, changed a self-assessment, moved an audit or an action forward, and when, filterable by what, who and dates. Existing programmes get their log filled from the workflow histories on upgrade.

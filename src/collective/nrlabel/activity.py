@@ -1,0 +1,231 @@
+"""The programme's activity log: who submitted, approved, rejected or reopened
+evidence, changed a self-assessment, started or closed an audit, moved an action,
+and when.
+
+The add-on keeps the log itself, in a BTree annotated on the programme, written by
+subscribers (subscribers/activity.py) as things happen. Reading it back from the
+workflow histories would wake every evidence object of the programme (20,000 of
+them on a large one) for each page; the log reads one page of entries whatever
+the size of the programme. Self-assessment changes have no workflow history at
+all. ``backfill`` fills the log of an existing programme once, from the
+histories (upgrade step 1006).
+
+Keys sort newest first — (-microseconds since the epoch, target UID, what) — so
+that the first page is the start of the tree and a date range is one slice.
+Concurrent writers add different keys, which BTrees resolve without conflicts.
+"""
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOTreeSet
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import time
+from datetime import timezone
+from itertools import islice
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+
+
+ANNOTATION_KEY = "collective.nrlabel.activity"
+COUNT_KEY = "collective.nrlabel.activity.count"
+ACTORS_KEY = "collective.nrlabel.activity.actors"
+PAGE_SIZE = 50
+
+# What happened, grouped as the log's filter offers it.
+GROUPS = {
+    "submitted": ("nr_evidence:submit",),
+    "approved": ("nr_evidence:approve",),
+    "rejected": ("nr_evidence:reject",),
+    "reopened": ("nr_evidence:reopen", "nr_evidence:revise"),
+    "self_assessment": ("nr_criterion:self_assessment",),
+    "audit": (
+        "nr_audit:start_audit",
+        "nr_audit:close_audit",
+        "nr_audit:grant",
+        "nr_audit:refuse",
+        "nr_audit:expire",
+    ),
+    "action": (
+        "nr_action:start",
+        "nr_action:complete",
+        "nr_action:cancel",
+        "nr_action:resume",
+    ),
+}
+SELF_ASSESSMENT = "self_assessment"
+LOGGED_TYPES = ("nr_evidence", "nr_audit", "nr_action")
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One entry: ``what`` is "<portal_type>:<transition id>" or
+    "nr_criterion:self_assessment"; ``changes`` the self-assessment fields set,
+    as (field name, stored value); ``comment`` the reviewer's reason, if any."""
+
+    when: datetime
+    actor: str
+    what: str
+    uid: str
+    title: str
+    changes: tuple = ()
+    comment: str = ""
+
+    @property
+    def group(self) -> str | None:
+        for name, members in GROUPS.items():
+            if self.what in members:
+                return name
+        return None
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """What the log is narrowed to: a group of GROUPS, a person, a date range."""
+
+    group: str | None = None
+    actor: str | None = None
+    since: object = None  # date
+    until: object = None  # date
+
+
+@dataclass
+class ActivityPage:
+    entries: list = field(default_factory=list)
+    total: int = 0
+    start: int = 0
+    size: int = PAGE_SIZE
+
+
+def _tree(programme, create=False):
+    annotations = IAnnotations(programme)
+    tree = annotations.get(ANNOTATION_KEY)
+    if tree is None and create:
+        tree = annotations[ANNOTATION_KEY] = OOBTree()
+        annotations[COUNT_KEY] = Length()
+        annotations[ACTORS_KEY] = OOTreeSet()
+    return tree
+
+
+def _count(programme) -> int:
+    """The number of entries, kept apart: counting a BTree reads all of it."""
+    length = IAnnotations(programme).get(COUNT_KEY)
+    return length() if length is not None else 0
+
+
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1_000_000)
+
+
+def record(programme, what, target_uid, title, *, actor=None, when=None, **details):
+    """Add an entry to ``programme``'s log (``details``: changes, comment)."""
+    when = when or datetime.now(timezone.utc)
+    if actor is None:
+        user = api.user.get_current()
+        actor = user.getId() or user.getUserName()
+    key = (-_micros(when), target_uid or "", what)
+    tree = _tree(programme, create=True)
+    while key in tree:  # the same step twice in the same microsecond
+        key = (key[0] - 1, key[1], key[2])
+    tree[key] = {
+        "when": when.astimezone(timezone.utc).isoformat(),
+        "actor": actor or "",
+        "what": what,
+        "uid": target_uid or "",
+        "title": title or "",
+        "changes": tuple(details.get("changes", ())),
+        "comment": details.get("comment") or "",
+    }
+    annotations = IAnnotations(programme)
+    annotations[COUNT_KEY].change(1)
+    annotations[ACTORS_KEY].insert(actor or "")  # no write when already known
+
+
+def _entry(value) -> Activity:
+    return Activity(
+        when=datetime.fromisoformat(value["when"]),
+        actor=value["actor"],
+        what=value["what"],
+        uid=value["uid"],
+        title=value["title"],
+        changes=tuple(value.get("changes", ())),
+        comment=value.get("comment", ""),
+    )
+
+
+def _day_bound(day, end=False) -> int:
+    moment = datetime.combine(day, time.max if end else time.min, timezone.utc)
+    return -_micros(moment)
+
+
+def _matching(tree, filters: ActivityFilter) -> Iterator[dict]:
+    low = _day_bound(filters.until, end=True) if filters.until else None
+    high = _day_bound(filters.since) if filters.since else None
+    values = tree.values(
+        min=None if low is None else (low,),
+        max=None if high is None else (high, "\uffff", "\uffff"),
+    )
+    members = GROUPS.get(filters.group) if filters.group else None
+    for value in values:
+        if members is not None and value["what"] not in members:
+            continue
+        if filters.actor and value["actor"] != filters.actor:
+            continue
+        yield value
+
+
+def activity(programme, filters=None, start=0, size=PAGE_SIZE) -> ActivityPage:
+    """One page of ``programme``'s log, newest first, and how many entries match."""
+    tree = _tree(programme)
+    page = ActivityPage(start=max(start, 0), size=size)
+    filters = filters or ActivityFilter()
+    if not tree:
+        return page
+    if filters == ActivityFilter():
+        # The whole log: read one page, count from the counter.
+        values = islice(tree.values(), page.start, page.start + size)
+        page.entries = [_entry(value) for value in values]
+        page.total = _count(programme)
+        return page
+    for index, value in enumerate(_matching(tree, filters)):
+        if page.start <= index < page.start + size:
+            page.entries.append(_entry(value))
+        page.total = index + 1
+    return page
+
+
+def actors(programme) -> set[str]:
+    """Everyone who appears in the log (for the person filter)."""
+    return set(IAnnotations(programme).get(ACTORS_KEY, ()))
+
+
+def backfill(programme) -> int:
+    """Fill an empty log from the workflow histories of the programme's evidence,
+    audits and actions (self-assessments kept no history before the log). Returns
+    the number of entries written; a log already filled is left alone."""
+    if _tree(programme):
+        return 0
+    count = 0
+    for brain in api.content.find(
+        context=programme, portal_type=LOGGED_TYPES, sort_on="path"
+    ):
+        obj = brain.getObject()
+        for history in (getattr(obj, "workflow_history", None) or {}).values():
+            for step in history:
+                if not step.get("action"):
+                    continue  # creation
+                record(
+                    programme,
+                    f"{brain.portal_type}:{step['action']}",
+                    brain.UID,
+                    brain.Title,
+                    actor=step.get("actor") or "",
+                    when=step["time"].asdatetime(),
+                    comment=step.get("comments") or "",
+                )
+                count += 1
+    return count
