@@ -74,6 +74,26 @@ def actions_from(finding):
     return api.content.find(portal_type="nr_action", nr_finding=finding.UID())
 
 
+def by_due_date(brains):
+    """Actions soonest due first, those without a due date last. (The catalog's
+    sort_on would drop them: it skips records missing from the sort index.)"""
+    return sorted(brains, key=lambda b: (not b.nr_due_date, b.nr_due_date or ""))
+
+
+def actions_of_criterion(criterion):
+    """Catalog records of the actions on ``criterion`` that the current user may
+    see, soonest due first."""
+    return by_due_date(
+        api.content.find(portal_type="nr_action", nr_criteria=criterion.UID())
+    )
+
+
+def plan_actions(context):
+    """Catalog records of the actions below ``context`` (an action plan), soonest
+    due first."""
+    return by_due_date(api.content.find(context=context, portal_type="nr_action"))
+
+
 def is_overdue(due_date_iso, state, on=None):
     """Whether an action (its catalog due date and state) is overdue ``on`` a day:
     still open and due before it. The one rule behind every "overdue"."""

@@ -68,3 +68,35 @@ def next_audit(programme):
     """The audit being prepared or in progress (the one whose window matters)."""
     brain = next_audit_brain(programme)
     return brain.getObject() if brain is not None else None
+
+
+# The states where an audit has an outcome to record (the committee step on).
+OUTCOME_STATES = ("committee", "labelled", "not_labelled", "expired")
+
+
+def has_outcome_step(audit):
+    """Whether ``audit`` reached the committee: its outcome fields (score, level,
+    committee and grant dates) mean something only from then on."""
+    return api.content.get_state(audit, default=None) in OUTCOME_STATES
+
+
+def audit_in_progress(programme, excluding=None):
+    """The catalog record of ``programme``'s audit in progress other than
+    ``excluding`` (an audit), or None. Searched unrestricted: the rule holds
+    whatever the person asking may see."""
+    if programme is None:
+        return None
+    uid = excluding.UID() if excluding is not None else None
+    for brain in audits(programme, states=("in_audit",), unrestricted=True):
+        if uid != brain.UID:
+            return brain
+    return None
+
+
+def may_start_audit(audit):
+    """Only one audit of a programme is in progress at a time: two would freeze
+    the same evidence and open auditor access twice, and closing one would lift
+    the freeze the other still relies on."""
+    from collective.nrlabel.programme_tree import programme_of
+
+    return audit_in_progress(programme_of(audit), excluding=audit) is None

@@ -7,7 +7,9 @@ from collective.nrlabel.action_plan import action_plan
 from collective.nrlabel.action_plan import actions_from
 from collective.nrlabel.action_plan import create_action_from_finding
 from collective.nrlabel.action_plan import is_overdue
+from collective.nrlabel.action_plan import plan_actions
 from collective.nrlabel.audit.downloads import downloads
+from collective.nrlabel.audit.lifecycle import has_outcome_step
 from collective.nrlabel.audit.lifecycle import label_expiry
 from collective.nrlabel.audit.renewal import default_window
 from collective.nrlabel.audit.renewal import evidence_carried_over
@@ -21,7 +23,9 @@ from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.browser.display import status_form_url
 from collective.nrlabel.browser.display import transitions
 from collective.nrlabel.browser.display import user_name
+from collective.nrlabel.browser.display import workflow_title
 from collective.nrlabel.browser.posting import checked_post
+from collective.nrlabel.content.audit import OUTCOME_FIELDS
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddFinding
 from collective.nrlabel.permissions import ManageAudits
@@ -35,15 +39,47 @@ from collective.nrlabel.vocabularies import term_title
 from datetime import date
 from functools import cached_property
 from plone import api
+from plone.app.content.browser.content_status_modify import (
+    ContentStatusModifyView as BaseContentStatusModifyView,
+)
+from plone.dexterity.browser.add import DefaultAddForm
+from plone.dexterity.browser.add import DefaultAddView
+from plone.dexterity.browser.edit import DefaultEditForm
+from plone.dexterity.interfaces import IDexterityEditForm
+from plone.z3cform import layout
 from Products.Five.browser import BrowserView
+from zExceptions import Unauthorized
+from zope.interface import classImplements
 
 
 class ActionPlanView(BrowserView):
+    """The action plan; ``?show=overdue`` lists only overdue actions (the
+    dashboard's KPI card links there). Another ``show`` answers 400 with the whole
+    list: nobody must believe a list is filtered when it is not."""
+
+    SHOW = ("", "overdue")
+    bad_filter = False
+
+    def __call__(self):
+        show = self.request.form.get("show", "")
+        if show not in self.SHOW:
+            self.bad_filter = True
+            self.request.response.setStatus(400)
+        return self.index()
+
+    @property
+    def overdue_only(self):
+        return not self.bad_filter and self.request.form.get("show") == "overdue"
+
     def rows(self):
+        rows = self.all_rows()
+        if self.overdue_only:
+            rows = [row for row in rows if row["overdue"]]
+        return rows
+
+    def all_rows(self):
         rows = []
-        for brain in api.content.find(
-            context=self.context, portal_type="nr_action", sort_on="nr_due_date"
-        ):
+        for brain in plan_actions(self.context):
             action = brain.getObject()
             codes = [c.code for c in related_objects(action.criteria)]
             rows.append(
@@ -70,6 +106,10 @@ class ActionPlanView(BrowserView):
     def can_add(self):
         return api.user.has_permission(AddAction, obj=self.context)
 
+    def url(self, show=""):
+        base = self.context.absolute_url()
+        return f"{base}?show={show}" if show else base
+
 
 class AuditView(BrowserView):
     @cached_property
@@ -94,7 +134,8 @@ class AuditView(BrowserView):
             "committee": localized(audit.committee_date),
             "granted": localized(audit.granted_date),
             "expiry": localized(label_expiry(audit)),
-            "transitions": transitions(audit, status_form_url),
+            "transitions": transitions(audit, step_urls(audit)),
+            "outcome": has_outcome_step(audit),
         }
 
     def findings(self):
@@ -419,3 +460,219 @@ def field_error(field, raw, error):
 def shorten(value, size=40):
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+# -- irreversible steps: confirmed first (irreversible.py) --------------------------
+
+
+def confirm_url(url, transition_id):
+    """The add-on's confirmation page of an irreversible step."""
+    return f"{url}/@@nr-confirm-transition?transition={transition_id}"
+
+
+def step_urls(obj):
+    """``url_of`` for display.transitions: irreversible steps go through their
+    confirmation page, the others stay one click (Plone's status form)."""
+    from collective.nrlabel.irreversible import is_irreversible
+
+    def url_of(url, transition_id):
+        if is_irreversible(obj, transition_id):
+            return confirm_url(url, transition_id)
+        return status_form_url(url, transition_id)
+
+    return url_of
+
+
+class CycleStatusModifyView(BaseContentStatusModifyView):
+    """Plone's status form (the state menu) on audits and actions.
+
+    An irreversible step never runs from here, whatever the method: it goes to
+    its confirmation page (the state menu's links are plain GETs carrying the
+    CSRF token, which a prefetch or a stray click would follow). Other steps keep
+    Plone's one click.
+    """
+
+    def __call__(self, workflow_action=None, comment="", **kwargs):
+        from collective.nrlabel.irreversible import is_irreversible
+
+        if isinstance(workflow_action, str) and is_irreversible(
+            self.context, workflow_action
+        ):
+            return self.request.response.redirect(
+                confirm_url(self.context.absolute_url(), workflow_action)
+            )
+        return super().__call__(workflow_action, comment, **kwargs)
+
+
+class ConfirmTransitionView(BrowserView):
+    """``@@nr-confirm-transition?transition=<id>`` on an audit or an action.
+
+    GET says what the step will do in plain words, with a Confirm button (a POST
+    carrying the CSRF token) and a Cancel link; the POST takes the step. A step
+    the rules refuse now (another audit in progress) is said, with no button.
+    Unknown steps answer 400, steps the current state does not offer 409, and
+    people the step's guard does not name are refused (Unauthorized).
+    """
+
+    transition_id = None
+    transition = None
+    problem = None  # why the step cannot be taken now
+
+    def __call__(self):
+        from collective.nrlabel.irreversible import may_take
+        from collective.nrlabel.irreversible import possible_from_state
+        from collective.nrlabel.irreversible import refusal
+        from collective.nrlabel.irreversible import workflow_transition
+
+        if self.request.method == "POST":
+            checked_post(self.request)
+        transition_id = self.request.form.get("transition")
+        found = isinstance(transition_id, str) and workflow_transition(
+            self.context, transition_id
+        )
+        if not found:
+            return self.stop(
+                400, _("error_unknown_step", default="This step does not exist.")
+            )
+        self.transition_id, self.transition = transition_id, found[1]
+        if not may_take(self.context, transition_id):
+            raise Unauthorized(transition_id)
+        if not possible_from_state(self.context, transition_id):
+            return self.stop(409, self.not_now())
+        self.problem = refusal(self.context, transition_id)
+        if self.problem is not None:
+            return self.stop(409, self.problem)
+        if self.request.method == "POST":
+            return self.take()
+        return self.index()
+
+    def stop(self, status, message):
+        self.problem = message
+        self.request.response.setStatus(status)
+        return self.index()
+
+    def not_now(self):
+        return _(
+            "error_step_not_now",
+            default="This step is not possible now: “${title}” is in state “${state}”.",
+            mapping={
+                "title": self.context.Title(),
+                "state": state_title(self.context),
+            },
+        )
+
+    def take(self):
+        """The workflow checks its guard again (a race, a direct call)."""
+        from collective.nrlabel.irreversible import done_message
+        from Products.CMFCore.WorkflowCore import WorkflowException
+
+        try:
+            api.portal.get_tool("portal_workflow").doActionFor(
+                self.context, self.transition_id
+            )
+        except WorkflowException:
+            import transaction
+
+            transaction.doom()
+            return self.stop(409, self.not_now())
+        message = done_message(self.context, self.transition_id) or _(
+            "message_step_done", default="Done."
+        )
+        api.portal.show_message(message, request=self.request)
+        return self.request.response.redirect(self.context.absolute_url())
+
+    def heading(self):
+        if self.transition is None:
+            return _("heading_confirm_step", default="Confirm a step")
+        return workflow_title(self.transition.title)
+
+    def consequences(self):
+        """What will happen (the transition's description for other steps)."""
+        from collective.nrlabel.irreversible import consequences
+
+        if self.transition is None:
+            return []
+        found = consequences(self.context, self.transition_id, localized)
+        return found or [workflow_title(self.transition.description)]
+
+    def irreversible(self):
+        from collective.nrlabel.irreversible import is_irreversible
+
+        return bool(self.transition_id) and is_irreversible(
+            self.context, self.transition_id
+        )
+
+
+# -- audit forms: planning first, the outcome at the committee step ---------------
+
+
+class AuditAddForm(DefaultAddForm):
+    """Planning an audit asks for planning fields only (kind, body, window,
+    auditors): there is no score, level or decision to record yet."""
+
+    portal_type = "nr_audit"
+
+    def updateFields(self):
+        super().updateFields()
+        self.fields = self.fields.omit(*OUTCOME_FIELDS)
+
+
+class AuditAddView(DefaultAddView):
+    """``++add++nr_audit`` (registered in ZCML as Dexterity's add view is)."""
+
+    form = AuditAddForm
+
+
+class AuditEditForm(DefaultEditForm):
+    """The outcome fields appear once the audit reached the committee step; before
+    that, they are left out (and whatever they hold is kept)."""
+
+    def updateFields(self):
+        super().updateFields()
+        if not has_outcome_step(self.context):
+            self.fields = self.fields.omit(*OUTCOME_FIELDS)
+
+
+AuditEditView = layout.wrap_form(AuditEditForm)
+classImplements(AuditEditView, IDexterityEditForm)
+
+
+# -- an action's page -----------------------------------------------------------
+
+
+class ActionView(BrowserView):
+    """An action: its owner by name, its due date in full, the criteria it
+    improves, and its steps (giving it up is confirmed first)."""
+
+    def facts(self):
+        action = self.context
+        state = api.content.get_state(action)
+        due_iso = action.due_date.isoformat() if action.due_date else None
+        return {
+            "owner": user_name(action.responsible),
+            "due": localized(action.due_date),
+            "overdue": is_overdue(due_iso, state),
+            "priority": term_title(
+                "collective.nrlabel.ActionPriorities", action.priority
+            ),
+            "progress": action.progress or 0,
+            "origin": term_title("collective.nrlabel.ActionOrigins", action.origin),
+            "state_title": state_title(action),
+            "transitions": transitions(action, step_urls(action)),
+        }
+
+    def criteria(self):
+        """The criteria it improves that the current user may see."""
+        from collective.nrlabel.permissions import View
+
+        return [
+            {"code": c.code, "title": c.Title(), "url": c.absolute_url()}
+            for c in related_objects(self.context.criteria)
+            if api.user.has_permission(View, obj=c)
+        ]
+
+    def finding(self):
+        """The audit finding it answers, if the current user may see it."""
+        uid = self.context.finding_uid
+        brains = api.content.find(UID=uid) if uid else []
+        return {"title": brains[0].Title, "url": brains[0].getURL()} if brains else None

@@ -224,6 +224,32 @@ class CriterionView(BrowserView):
             AddAction, obj=action_plan(programme)
         )
 
+    def self_assessment_url(self):
+        """The programme's self-assessment grid, at this criterion's row."""
+        programme = programme_of(self.context)
+        anchor = "criterion-" + (self.context.code or "").replace(".", "-")
+        return f"{programme.absolute_url()}/@@nr-self-assessment#{anchor}"
+
+    @cached_property
+    def actions(self):
+        """The actions on this criterion: owner by name, due date in full, state."""
+        from collective.nrlabel.action_plan import actions_of_criterion
+        from collective.nrlabel.action_plan import is_overdue
+
+        return [
+            {
+                "title": brain.Title,
+                "url": brain.getURL(),
+                "owner": user_name(brain.nr_responsible) or "—",
+                "due": localized(brain.nr_due_date) or "—",
+                "state_title": state_title(
+                    None, brain.review_state, "nr_action_workflow"
+                ),
+                "overdue": is_overdue(brain.nr_due_date, brain.review_state),
+            }
+            for brain in actions_of_criterion(self.context)
+        ]
+
 
 class EvidenceView(BrowserView):
     @cached_property

@@ -32,14 +32,15 @@ class IAction(model.Schema):
         required=True,
     )
 
-    directives.widget(
-        "responsible",
-        vocabulary="plone.app.vocabularies.Users",
-        pattern_options={"maximumSelectionSize": 1},
-    )
+    # People with a role on the programme, never auditors: a short list, offered
+    # as a select (the whole site's users would offer strangers and auditors).
     responsible = schema.Choice(
-        title=_("label_responsible", default="Responsible"),
-        vocabulary="plone.app.vocabularies.Users",
+        title=_("label_action_owner", default="Owner"),
+        description=_(
+            "help_action_owner",
+            default="Who carries out the action: someone with a role on the programme.",
+        ),
+        vocabulary="collective.nrlabel.ProgrammePeople",
         required=False,
     )
 

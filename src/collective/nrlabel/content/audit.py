@@ -18,6 +18,10 @@ WINDOW_MESSAGE = _(
 )
 
 
+# Filled in at the committee step, never while planning (browser/cycle.py's forms).
+OUTCOME_FIELDS = ("score_obtained", "level_obtained", "committee_date", "granted_date")
+
+
 class WindowError(Invalid):
     """An audit window that ends before it starts."""
 
@@ -97,6 +101,14 @@ class Audit(Container):
         from collective.nrlabel.audit.lifecycle import has_expired
 
         return has_expired(self)
+
+    @security.public
+    def nr_may_start(self):
+        """Workflow guard of start_audit: no other audit of the programme is in
+        progress."""
+        from collective.nrlabel.audit.lifecycle import may_start_audit
+
+        return may_start_audit(self)
 
 
 InitializeClass(Audit)
