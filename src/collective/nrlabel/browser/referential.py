@@ -1,12 +1,15 @@
 """Views of a programme's referential: programme, theme/principle and criterion."""
 
+from collective.nrlabel.audit.access import AUDITOR_ROLE
 from collective.nrlabel.audit.lifecycle import audits
 from collective.nrlabel.audit.pack import may_download_pack
+from collective.nrlabel.browser.display import level_sentence
 from collective.nrlabel.browser.display import localized_steps
 from collective.nrlabel.browser.display import state_title
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.permissions import AddAudit
+from collective.nrlabel.permissions import AddEvidence
 from collective.nrlabel.permissions import ReviewEvidence
 from collective.nrlabel.permissions import ViewDashboard
 from collective.nrlabel.programme_tree import count_by_type
@@ -15,9 +18,16 @@ from collective.nrlabel.referential.model import ReferentialError
 from collective.nrlabel.referential.registry import get_referential
 from collective.nrlabel.scoring import assessments
 from collective.nrlabel.scoring import score_report
+from collective.nrlabel.worklist import nr_roles
 from functools import cached_property
 from plone import api
+from plone.api.exc import InvalidParameterError
 from Products.Five.browser import BrowserView
+from zope.component import queryMultiAdapter
+
+
+# The self-assessment grid's permission, by title (its helper declares it).
+SELF_ASSESS = "collective.nrlabel: Self-assess"
 
 
 class AboutView(BrowserView):
@@ -55,6 +65,9 @@ class ProgrammeView(BrowserView):
     def score(self):
         return score_report(self.context, self.assessments)
 
+    def level_sentence(self):
+        return level_sentence(self.score.progress)
+
     def steps(self):
         return localized_steps(labelling_steps(self.context, self.assessments))
 
@@ -80,6 +93,39 @@ class ProgrammeView(BrowserView):
 
     def can_add_audit(self):
         return api.user.has_permission(AddAudit, obj=self.context)
+
+    @cached_property
+    def can_add_evidence(self):
+        """Whoever adds evidence has drafts and rejected items of their own."""
+        return api.user.has_permission(AddEvidence, obj=self.context)
+
+    def can_see_expiring(self):
+        """The expiring list is for those who renew evidence or review it."""
+        return self.can_add_evidence or self.can_review()
+
+    @cached_property
+    def is_auditor(self):
+        """An auditor on this programme (during the window: the role comes and
+        goes with the audit's group) who holds none of the programme's roles
+        that work on it: the page leads them to the auditor overview."""
+        roles = nr_roles(self.context)
+        return AUDITOR_ROLE in roles and not self.can_add_evidence
+
+    def can_see_overview(self):
+        """The auditor overview's permission (auditors in their window, the lead)."""
+        return may_download_pack(self.context)
+
+    def can_self_assess(self):
+        """The self-assessment grid, when it is there and the user may use it."""
+        if (
+            queryMultiAdapter((self.context, self.request), name="nr-self-assessment")
+            is None
+        ):
+            return False
+        try:
+            return api.user.has_permission(SELF_ASSESS, obj=self.context)
+        except InvalidParameterError:  # the permission is not declared
+            return False
 
     def action_plan_url(self):
         plan = self.context.get(ACTION_PLAN_ID)
