@@ -136,14 +136,17 @@ def test_rest_dashboard_and_exports_agree(known_programme):
     shown["na"] = "Non applicable"
     expected = {code: shown[light] for code, light in EXPECTED_LIGHTS.items()}
     text = get(f"{url}/@@nr-matrix.csv").content.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text), fieldnames=MATRIX_FIELDS))[1:]
+    # A French user: ";" separates the cells (a French Excel splits on it).
+    rows = list(
+        csv.DictReader(io.StringIO(text), fieldnames=MATRIX_FIELDS, delimiter=";")
+    )[1:]
     assert {
         r["code"]: r["readiness"] for r in rows if r["code"] in EXPECTED_LIGHTS
     } == expected
     workbook = openpyxl.load_workbook(
         io.BytesIO(get(f"{url}/@@nr-matrix.xlsx").content)
     )
-    sheet = workbook.active
+    sheet = workbook["Critères"]  # after the summary sheet
     xlsx = {
         row[0]: row[MATRIX_FIELDS.index("readiness")]
         for row in sheet.iter_rows(min_row=2, values_only=True)

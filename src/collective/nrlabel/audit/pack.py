@@ -1,6 +1,8 @@
 """The audit pack: approved evidence in one folder per theme/principle/criterion,
-with ``index.html`` and ``manifest.csv`` (SHA-256, size, approver, dates) so that an
-auditor can check every file.
+with ``manifest.csv`` (SHA-256, size, approver, dates) for scripts, ``index.html``
+for people (the self-assessment, the evidence of each criterion, reused evidence
+under every criterion it supports, the gaps and the action plan) and
+``SHA256SUMS`` so that an auditor can check every file with ``sha256sum -c``.
 
 The ZIP is streamed with bounded memory: blob files are read by path in chunks and
 each chunk leaves as soon as it is compressed, so the pack never sits in memory
@@ -8,16 +10,29 @@ and reading it does not depend on the database connection of the request.
 """
 
 from collective.nrlabel import _
+from collective.nrlabel import clock
+from collective.nrlabel.audit.pack_index import human_date
+from collective.nrlabel.audit.pack_index import index_html
+from collective.nrlabel.audit.pack_index import INDEX_TEXTS
 from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import is_safe_link
 from collective.nrlabel.evidence.rules import review_state
 from collective.nrlabel.evidence.rules import safe_filename
+from collective.nrlabel.exports import CriterionDetails
 from collective.nrlabel.exports import default_translate
+from collective.nrlabel.exports import export_info
+from collective.nrlabel.exports import LIGHT_LABELS
+from collective.nrlabel.exports import maturity_label
+from collective.nrlabel.exports import same_name
 from collective.nrlabel.exports import spreadsheet_row
 from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import referential_tree
+from collective.nrlabel.relations import related_objects
 from collective.nrlabel.scoring import code_sort_key
+from collective.nrlabel.settings import maturity_levels
 from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
 from datetime import datetime
 from html import escape
 from plone import api
@@ -48,6 +63,8 @@ MANIFEST_FIELDS = (
     "approved",
     "valid_until",
     "url",
+    "approver_name",
+    "also_supports",
 )
 MANIFEST_COLUMNS = (
     _("column_path", default="Path in the pack"),
@@ -59,20 +76,37 @@ MANIFEST_COLUMNS = (
     _("column_approved", default="Approved on"),
     _("column_valid_until", default="Valid until"),
     _("column_url", default="Address"),
+    _("column_approver_name", default="Approver's name"),
+    _("column_also_supports", default="Also supports"),
 )
 
 
 @dataclass(frozen=True)
 class PackLabels:
-    """The pack's headers, translated while the request is there (the ZIP is
-    written after it, as the client reads it)."""
+    """The pack's headers and words, translated while the request is there (the
+    ZIP is written after it, as the client reads it)."""
 
     language: str
     columns: tuple
+    texts: dict = field(default_factory=dict)
+    lights: dict = field(default_factory=dict)
+
+    @property
+    def by_field(self):
+        """The manifest's headers by column name ("approver" → "Approved by")."""
+        return dict(zip(MANIFEST_FIELDS, self.columns, strict=True))
+
+    def __getitem__(self, key):
+        return self.texts.get(key) or default_translate(INDEX_TEXTS[key])
 
 
 def pack_labels(translate=default_translate, language="en") -> PackLabels:
-    return PackLabels(language, tuple(translate(c) for c in MANIFEST_COLUMNS))
+    return PackLabels(
+        language,
+        tuple(translate(c) for c in MANIFEST_COLUMNS),
+        {key: translate(message) for key, message in INDEX_TEXTS.items()},
+        {light: translate(label) for light, label in LIGHT_LABELS.items()},
+    )
 
 
 @dataclass(slots=True)
@@ -87,6 +121,108 @@ class PackEntry:
     valid_until: str
     blob_path: str | None = None
     data: bytes | None = None
+    approver_name: str = ""
+    supports: tuple = ()
+
+
+@dataclass(frozen=True)
+class CriterionSheet:
+    """What index.html says of a criterion besides its evidence: its light and
+    self-assessment, owner by name, maturity as words."""
+
+    light: str
+    applicable: bool
+    justification: str
+    maturity: str
+    owner: str
+    target_date: date | None
+    planned: tuple = ()
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """An action of the plan as index.html shows it (names and status in words)."""
+
+    title: str
+    owner: str
+    due_date: date | None
+    status: str
+    codes: tuple
+
+
+@dataclass
+class PackContents:
+    """Everything the pack holds, read while the request is there: the entries
+    (files), the referential tree, each criterion's sheet, the plan and the
+    summary numbers."""
+
+    entries: list
+    tree: list = field(default_factory=list)
+    criteria: dict = field(default_factory=dict)
+    plan: list = field(default_factory=list)
+    organisation: str = ""
+    readiness: object = None
+    level: str = ""
+
+
+def pack_contents(
+    programme,
+    result=None,
+    translate=default_translate,
+    name_of=same_name,
+    level="",
+):
+    """The pack of ``programme`` for the current user; ``result`` its readiness,
+    ``level`` the predicted level in words (both from the view)."""
+    from collective.nrlabel.readiness import readiness
+
+    result = result or readiness(programme)
+    names = _Names(name_of)
+    info = export_info(programme, name_of=names)
+    levels = maturity_levels()
+    sheets = {
+        c.code: CriterionSheet(
+            light=c.light,
+            applicable=c.applicable,
+            justification=info.details.get(c.code, CriterionDetails()).justification,
+            maturity=maturity_label(levels, c.maturity),
+            owner=names(c.owner),
+            target_date=info.details.get(c.code, CriterionDetails()).target_date,
+            planned=tuple(info.planned_for(c.code)),
+        )
+        for c in result.criteria
+    }
+    plan = [
+        PlanRow(
+            a.title, names(a.responsible), a.due_date, translate(a.state_title), a.codes
+        )
+        for a in info.actions
+    ]
+    return PackContents(
+        entries=pack_entries(programme, names),
+        tree=referential_tree(programme),
+        criteria=sheets,
+        plan=plan,
+        organisation=info.organisation,
+        readiness=result,
+        level=level,
+    )
+
+
+class _Names:
+    """``name_of`` with each user looked up once (a pack names the same few
+    approvers hundreds of times)."""
+
+    def __init__(self, name_of):
+        self._name_of = name_of
+        self._known = {}
+
+    def __call__(self, user_id):
+        if not user_id:
+            return ""
+        if user_id not in self._known:
+            self._known[user_id] = self._name_of(user_id) or user_id
+        return self._known[user_id]
 
 
 def may_download_pack(programme) -> bool:
@@ -138,16 +274,23 @@ def _unique(name, taken):
         number += 1
 
 
-def pack_entries(programme):
+def pack_entries(programme, name_of=same_name):
     """What goes into the pack: approved evidence the current user may see.
 
     Read from the content itself, one criterion at a time, each item put back to
     sleep once read: what stays in memory is the table of contents (about a
     kilobyte per item), not 20,000 woken-up items kept in the ZODB cache until the
     end of the request, nor the catalog records that listing them would load.
+
+    Each entry names its approver through ``name_of`` and the other criteria of
+    the programme it supports (``supports``): the file is packed once, with its
+    own criterion, and index.html lists it under each of them.
     """
+    names = name_of if isinstance(name_of, _Names) else _Names(name_of)
+    folders = _criterion_folders(programme)
+    code_of = {path: code for _, code, path in folders}
     entries = []
-    for folder, criterion_code, path in _criterion_folders(programme):
+    for folder, criterion_code, path in folders:
         criterion = api.content.get(path=path)
         taken = set()
         in_folder = []
@@ -157,10 +300,22 @@ def pack_entries(programme):
             if _goes_in_pack(evidence):
                 entry, name = _entry(evidence, folder, criterion_code)
                 entry.name = _unique(name, taken)
+                entry.approver_name = names(entry.approver)
+                entry.supports = _also_supports(evidence, code_of, criterion_code)
                 in_folder.append(entry)
             _put_back_to_sleep(evidence)
         entries.extend(sorted(in_folder, key=lambda e: e.name))
     return entries
+
+
+def _also_supports(evidence, code_of, home_code):
+    """Codes of the programme's other criteria that ``evidence`` supports."""
+    codes = []
+    for criterion in related_objects(getattr(evidence, "supported_criteria", None)):
+        code = code_of.get("/".join(criterion.getPhysicalPath()))
+        if code and code != home_code and code not in codes:
+            codes.append(code)
+    return tuple(sorted(codes, key=code_sort_key))
 
 
 def _goes_in_pack(item):
@@ -263,10 +418,13 @@ class _Sink:
         return data
 
 
-def stream_pack(entries, title, generated=None, labels=None):
-    """Yield the ZIP's bytes, chunk by chunk; headers from ``labels``."""
+def stream_pack(entries, title, generated=None, labels=None, contents=None):
+    """Yield the ZIP's bytes, chunk by chunk: the files, then ``manifest.csv``,
+    ``index.html`` and ``SHA256SUMS``; words from ``labels``, the index's
+    self-assessment, gaps and plan from ``contents`` (``pack_contents``)."""
     labels = labels or pack_labels()
-    generated = generated or datetime.now().isoformat(timespec="seconds")
+    contents = contents or PackContents(entries=list(entries))
+    generated = generated or human_date(clock.today(), labels.language)
     date_time = datetime.now().timetuple()[:6]
     sink = _Sink()
     manifest = []
@@ -274,36 +432,68 @@ def stream_pack(entries, title, generated=None, labels=None):
         for entry in entries:
             path = "/".join(entry.folder + (entry.name,))
             info = zipfile.ZipInfo(path, date_time=date_time)
-            info.compress_type = (
-                zipfile.ZIP_STORED if entry.blob_path else zipfile.ZIP_DEFLATED
-            )
-            digest = hashlib.sha256()
-            size = 0
-            with archive.open(info, "w", force_zip64=True) as target:
-                if entry.blob_path:
-                    with open(entry.blob_path, "rb") as source:
-                        while chunk := source.read(CHUNK):
-                            digest.update(chunk)
-                            size += len(chunk)
-                            target.write(chunk)
-                            yield sink.take()
-                else:
-                    digest.update(entry.data)
-                    size = len(entry.data)
-                    target.write(entry.data)
-            yield sink.take()
-            manifest.append((path, digest.hexdigest(), size, entry))
+            sha, size = yield from _write_entry(archive, sink, info, entry)
+            manifest.append((path, sha, size, entry))
+        sums = [(sha, path) for path, sha, _size, _entry in manifest]
         for name, parts in (
             ("manifest.csv", _manifest_csv(manifest, labels.columns)),
-            ("index.html", _index_html(manifest, title, generated, labels)),
+            ("index.html", index_html(manifest, title, generated, labels, contents)),
         ):
             info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, "w", force_zip64=True) as target:
-                for part in _batched(parts):
-                    target.write(part)
-                    yield sink.take()
+            sha = yield from _write_parts(archive, sink, info, parts)
+            sums.append((sha, name))
+        info = zipfile.ZipInfo("SHA256SUMS", date_time=date_time)
+        yield from _write_parts(archive, sink, info, [sha256sums(sums)])
     yield sink.take()
+
+
+def _write_entry(archive, sink, info, entry):
+    """Write one evidence file (blob read in chunks); return (SHA-256, size)."""
+    info.compress_type = zipfile.ZIP_STORED if entry.blob_path else zipfile.ZIP_DEFLATED
+    digest = hashlib.sha256()
+    size = 0
+    with archive.open(info, "w", force_zip64=True) as target:
+        if entry.blob_path:
+            with open(entry.blob_path, "rb") as source:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    target.write(chunk)
+                    yield sink.take()
+        else:
+            digest.update(entry.data)
+            size = len(entry.data)
+            target.write(entry.data)
+    yield sink.take()
+    return digest.hexdigest(), size
+
+
+def _write_parts(archive, sink, info, parts):
+    """Write a generated file from its byte parts; return its SHA-256."""
+    info.compress_type = zipfile.ZIP_DEFLATED
+    digest = hashlib.sha256()
+    with archive.open(info, "w", force_zip64=True) as target:
+        for part in _batched(parts):
+            digest.update(part)
+            target.write(part)
+            yield sink.take()
+    return digest.hexdigest()
+
+
+def sha256sums(sums):
+    """``SHA256SUMS`` in the format ``sha256sum -c`` reads: the hash, two spaces,
+    the relative path; a path holding a backslash or a new line is escaped the
+    way GNU coreutils does (a leading backslash on the line)."""
+    lines = []
+    for sha, path in sums:
+        if "\\" in path or "\n" in path or "\r" in path:
+            escaped = (
+                path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+            )
+            lines.append(f"\\{sha}  {escaped}\n")
+        else:
+            lines.append(f"{sha}  {path}\n")
+    return "".join(lines).encode("utf-8")
 
 
 def _batched(parts, size=CHUNK):
@@ -336,6 +526,8 @@ def _manifest_csv(manifest, header):
             e.approved,
             e.valid_until,
             e.url,
+            e.approver_name,
+            " ".join(e.supports),
         )
         for path, sha, size, e in manifest
     )
@@ -344,29 +536,6 @@ def _manifest_csv(manifest, header):
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
-
-
-def _index_html(manifest, title, generated, labels):
-    """The pack's table of contents, as UTF-8 bytes, part by part."""
-    head = dict(zip(MANIFEST_FIELDS, map(escape, labels.columns), strict=True))
-    columns = ("criterion", "title", "size", "sha256", "approver", "approved")
-    yield (
-        f'<!DOCTYPE html><html lang="{escape(labels.language)}"><head>'
-        f'<meta charset="utf-8"><title>{escape(title)}</title></head><body>'
-        f"<h1>{escape(title)}</h1>"
-        f"<p>{len(manifest)} · {escape(generated)} · {head['sha256']}: manifest.csv</p>"
-        "<table><thead><tr>"
-        + "".join(f"<th>{head[name]}</th>" for name in columns + ("valid_until",))
-        + "</tr></thead><tbody>"
-    ).encode()
-    for path, sha, size, e in manifest:
-        yield (
-            f'<tr><td>{escape(e.criterion)}</td><td><a href="{escape(path)}">'
-            f"{escape(e.title)}</a></td><td>{size}</td><td><code>{sha}</code></td>"
-            f"<td>{escape(e.approver)}</td><td>{escape(e.approved[:10])}</td>"
-            f"<td>{escape(e.valid_until)}</td></tr>"
-        ).encode()
-    yield b"</tbody></table></body></html>"
 
 
 @implementer(IUnboundStreamIterator)
