@@ -275,9 +275,10 @@ class TestOneAuditInProgress:
                 api.content.transition(obj=second, transition="start_audit")
         assert api.content.get_state(second) == "preparation"
 
-    def test_the_audit_page_offers_no_start(self, second):
+    def test_the_audit_page_offers_no_start_and_says_why(self, second):
         page = text(session("lead").get(second.absolute_url(), timeout=60))
         assert "transition=start_audit" not in page
+        assert "L'audit « Audit initial » est déjà en cours" in page
 
     def test_once_closed_the_next_one_may_start(self, audit, second):
         at(audit, "close_audit")

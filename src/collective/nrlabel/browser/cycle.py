@@ -167,6 +167,17 @@ class AuditView(BrowserView):
     def can_manage(self):
         return api.user.has_permission(ManageAudits, obj=self.context)
 
+    def start_refusal(self):
+        """Why the audit cannot start now (another one is in progress), for those
+        who would start it: the button is not offered, so say why."""
+        from collective.nrlabel.irreversible import refusal
+
+        if api.content.get_state(self.context) != "preparation":
+            return None
+        if not self.can_manage():
+            return None
+        return refusal(self.context, "start_audit")
+
     def can_add_finding(self):
         return api.user.has_permission(AddFinding, obj=self.context)
 
