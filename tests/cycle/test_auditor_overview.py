@@ -318,3 +318,41 @@ def test_an_undeclared_permission_hides_the_link_instead_of_failing(
         assert view.can_self_assess() is True  # the grid is there, the lead may
         monkeypatch.setattr(referential, "SELF_ASSESS", "collective.nrlabel: No such")
         assert view.can_self_assess() is False
+
+
+def test_the_upgrade_takes_the_listing_from_auditors_on_existing_programmes(
+    programme,
+):
+    from collective.nrlabel.audit.overview import refresh_programme_permissions
+
+    def listing_roles():
+        return {
+            r["name"]
+            for r in programme.rolesOfPermission("List folder contents")
+            if r["selected"]
+        }
+
+    programme.manage_permission(
+        "List folder contents", roles=[*listing_roles(), "NR Auditor"], acquire=0
+    )
+    assert "NR Auditor" in listing_roles()
+    assert refresh_programme_permissions() == 1
+    assert "NR Auditor" not in listing_roles()
+    assert "NR Reader" in listing_roles()
+
+
+def test_the_overview_in_english(site, clock):
+    clock(DURING)
+    api.user.get(userid="lead").setMemberProperties({"language": "en"})
+    transaction.commit()
+    body = get(site["overview"], "lead").text
+    for text in (
+        "Auditor overview",
+        "Coverage by theme and principle",
+        "Below level 1 (needs 300/1000)",
+        "also supports this criterion, attached to",
+        "Minor non-conformity",
+        "You are previewing what the auditors see",
+    ):
+        assert text in body
+    assert not re.search(r"\b(overview|heading|home|link)_[a-z_]+\b", body)
