@@ -26,3 +26,9 @@ ManageAudits = "collective.nrlabel: Manage audits"
 ViewAuditorDownloads = "collective.nrlabel: View auditor downloads"
 ViewDashboard = "collective.nrlabel: View dashboard"
 DownloadAuditPack = "collective.nrlabel: Download audit pack"
+# The self-assessment grid (@@nr-self-assessment): the lead's one page for every
+# criterion; each row is still saved only where the user may modify the criterion.
+SelfAssess = "collective.nrlabel: Self-assess"
+# The referential's own text (titles, descriptions, codes, guidance) is the
+# referential's, not the programme's: leads edit the self-assessment, never it.
+EditReferentialText = "collective.nrlabel: Edit referential text"
