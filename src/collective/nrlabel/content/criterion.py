@@ -2,7 +2,6 @@
 
 from collective.nrlabel import _
 from collective.nrlabel.content.referential_item import IReferentialItem
-from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
@@ -120,18 +119,15 @@ class ICriterion(IReferentialItem):
         required=False,
     )
 
-    directives.widget(
-        "owner",
-        vocabulary="plone.app.vocabularies.Users",
-        pattern_options={"maximumSelectionSize": 1},
-    )
+    # Only people with a role on the programme, never its auditors; a former
+    # member who still owns the criterion stays listed (see vocabularies/people.py).
     owner = schema.Choice(
         title=_("label_criterion_owner", default="Owner"),
         description=_(
             "help_criterion_owner",
             default="Who gathers the evidence for this criterion.",
         ),
-        vocabulary="plone.app.vocabularies.Users",
+        vocabulary="collective.nrlabel.ProgrammePeople",
         required=False,
     )
 
