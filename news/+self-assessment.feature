@@ -1,0 +1,1 @@
+NR leads self-assess every criterion of a programme on one page (`@@nr-self-assessment`): applicability with its justification, maturity, owner and target date for all criteria, saved at once with row-level errors; owners are chosen among the programme's people, never its auditors; titles, codes and guidance of the referential are read-only for leads.
