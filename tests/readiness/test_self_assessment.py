@@ -3,6 +3,7 @@ criteria in one page load and one save, row-level errors that save nothing, the
 owners it offers, who may use it, and the referential text the lead cannot
 change by accident."""
 
+from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.vocabularies.people import programme_people_vocabulary
 from datetime import date
 from nr_setup import add_audit
@@ -414,3 +415,54 @@ def test_the_lead_still_adds_a_criterion_with_its_code(people):
     transaction.begin()
     added = [c for c in principle.objectValues() if c.Title() == "Critère maison"]
     assert [c.code for c in added] == ["1.1.9"]
+
+
+def test_groups_count_by_their_role_on_the_programme(programme):
+    """Members of a group holding an editor role are offered; members of a group
+    holding NR Auditor are not, whatever else they hold."""
+    with api.env.adopt_roles(["Manager"]):
+        for group_id, role, members in (
+            ("nr-team", "NR Contributor", ["site-member"]),
+            ("sgs", "NR Auditor", ["contributor"]),
+        ):
+            api.group.create(groupname=group_id)
+            for user_id in members:
+                if api.user.get(userid=user_id) is None:
+                    api.user.create(username=user_id, email=f"{user_id}@example.org")
+                api.group.add_user(groupname=group_id, username=user_id)
+            api.group.grant_roles(groupname=group_id, roles=[role], obj=programme)
+    offered = {t.value for t in programme_people_vocabulary(programme)}
+    assert "site-member" in offered
+    assert "contributor" not in offered  # an auditor through the group
+    assert "editor" in offered
+
+
+def test_a_save_names_the_changed_fields_in_its_event(programme):
+    """The activity log hears which fields changed, for changed criteria only."""
+    from collective.nrlabel.self_assessment import apply_rows
+    from zope.component import getGlobalSiteManager
+    from zope.lifecycleevent.interfaces import IObjectModifiedEvent
+
+    heard = []
+
+    def listen(obj, event):
+        heard.append(
+            (obj.code, sorted(n for d in event.descriptions for n in d.attributes))
+        )
+
+    gsm = getGlobalSiteManager()
+    gsm.registerHandler(listen, (ICriterion, IObjectModifiedEvent))
+    try:
+        with api.env.adopt_user(username="lead"):
+            result = apply_rows(
+                programme,
+                {
+                    uid_of(programme, "1.1.1"): {"maturity": "2", "owner": "editor"},
+                    uid_of(programme, "1.1.2"): {"maturity": ""},  # unchanged
+                },
+            )
+    finally:
+        gsm.unregisterHandler(listen, (ICriterion, IObjectModifiedEvent))
+    assert result.errors == [] and result.changed == ["1.1.1"]
+    assert heard == [("1.1.1", ["maturity", "owner"])]
+    assert api.content.find(UID=uid_of(programme, "1.1.1"))[0].nr_maturity == 2
