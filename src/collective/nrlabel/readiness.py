@@ -229,3 +229,39 @@ def _audit_summary(audit) -> dict | None:
         "state": audit.review_state,
         "window_end": audit.nr_window_end,
     }
+
+
+LIGHTS = (GREEN, AMBER, RED, NOT_APPLICABLE)
+MATRIX_FILTERS = ("light", "theme", "owner")
+
+
+def filter_criteria(criteria, light=None, theme=None, owner=None):
+    """The criteria matching every given filter (an empty one matches all): the
+    rule behind the dashboard's matrix filters and its "uncovered criteria" card,
+    so a count and the list it links to never disagree."""
+    return [
+        c
+        for c in criteria
+        if (not light or c.light == light)
+        and (not theme or c.theme == theme)
+        and (not owner or c.owner == owner)
+    ]
+
+
+def matrix_filter_refusal(criteria, light=None, theme=None, owner=None):
+    """The first filter whose value the matrix never offers ("light", "theme" or
+    "owner"), or None when all are acceptable.
+
+    A refused value is reported rather than ignored: a lead reading a matrix that
+    silently ignored ``theme=9`` would believe it is filtered. An owner is
+    accepted when a criterion names them or the site knows them (a person may
+    own nothing yet and still be chosen).
+    """
+    if light and light not in LIGHTS:
+        return "light"
+    if theme and theme not in {c.theme for c in criteria}:
+        return "theme"
+    known = {c.owner for c in criteria}
+    if owner and owner not in known and api.user.get(userid=owner) is None:
+        return "owner"
+    return None

@@ -1,20 +1,83 @@
-"""The readiness dashboard."""
+"""The readiness dashboard: KPI cards that each lead to the list behind them,
+charts readable on a phone, and the criteria matrix filtered by light, theme and
+owner (``?light=red&theme=1&owner=jdoe``, anchored at ``#nr-matrix``)."""
 
 from collective.nrlabel import _
 from collective.nrlabel.audit.pack import may_download_pack
 from collective.nrlabel.browser.charts import bar_chart
 from collective.nrlabel.browser.charts import radar_chart
+from collective.nrlabel.browser.display import level_sentence
 from collective.nrlabel.browser.display import localized
 from collective.nrlabel.browser.display import localized_steps
+from collective.nrlabel.browser.display import user_name
+from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.exports import LIGHT_LABELS
 from collective.nrlabel.labelling_steps import labelling_steps
+from collective.nrlabel.permissions import ReviewEvidence
+from collective.nrlabel.permissions import ViewDashboard
+from collective.nrlabel.readiness import filter_criteria
+from collective.nrlabel.readiness import LIGHTS
+from collective.nrlabel.readiness import matrix_filter_refusal
+from collective.nrlabel.readiness import MATRIX_FILTERS
+from collective.nrlabel.readiness import NOT_APPLICABLE
 from collective.nrlabel.readiness import readiness
+from collective.nrlabel.readiness import RED
+from collective.nrlabel.settings import maturity_levels
 from functools import cached_property
 from plone import api
 from Products.Five.browser import BrowserView
 
 
+# Declared by the self-assessment grid (permissions.zcml); until it exists the
+# grid's link is simply not offered.
+SELF_ASSESS = "collective.nrlabel: Self-assess"
+
+# The matrix filters as the form labels them (not the URL's parameters).
+FILTER_LABELS = {
+    "light": _("column_readiness", default="Readiness"),
+    "theme": _("column_theme", default="Theme"),
+    "owner": _("column_owner", default="Owner"),
+}
+
+
 class DashboardView(BrowserView):
+    """Thin: numbers come from ``readiness()``, the filter rule from
+    ``readiness.filter_criteria``. A filter value the form never offers is
+    answered 400 with the reason, not silently ignored."""
+
+    filter_error = None
+
+    def __call__(self):
+        self.filters = self._read_filters()
+        return self.index()
+
+    def _read_filters(self):
+        values = {}
+        for name in MATRIX_FILTERS:
+            value = self.request.form.get(name, "")
+            if not isinstance(value, str):  # a repeated parameter
+                return self._refuse(name, "…")
+            values[name] = value.strip()
+        refused = matrix_filter_refusal(self.result.criteria, **values)
+        if refused:
+            return self._refuse(refused, values[refused])
+        return values
+
+    def _refuse(self, name, value):
+        self.filter_error = api.portal.translate(
+            _(
+                "dashboard_error_filter",
+                default="The criteria matrix has no filter '${name}' = '${value}'. "
+                "Choose a value from the list.",
+                mapping={
+                    "name": api.portal.translate(FILTER_LABELS[name]),
+                    "value": value[:80],
+                },
+            )
+        )
+        self.request.response.setStatus(400)
+        return dict.fromkeys(MATRIX_FILTERS, "")
+
     @cached_property
     def result(self):
         return readiness(self.context)
@@ -35,24 +98,66 @@ class DashboardView(BrowserView):
             stack.extend(c for c in node.children if c.portal_type != "nr_criterion")
         return titles
 
-    def theme_rows(self):
-        return [
-            {
-                "code": code,
-                "title": self.titles.get(code, code),
-                "percent": coverage.percent,
-                "covered": coverage.covered,
-                "applicable": coverage.applicable,
-                "score": self.result.score.by_theme.get(code),
-            }
-            for code, coverage in self.result.by_theme.items()
-        ]
+    # -- KPI cards -----------------------------------------------------------
+
+    @cached_property
+    def urls(self):
+        """Where each KPI card leads: the list its number counts."""
+        base = self.context.absolute_url()
+        return {
+            "uncovered": f"{base}/@@nr-dashboard?light={RED}#nr-matrix",
+            "pending": f"{base}/@@nr-review-queue",
+            "overdue": f"{base}/{ACTION_PLAN_ID}?show=overdue",
+            "expiring": f"{base}/@@nr-expiring-evidence",
+            "self_assessment": f"{base}/@@nr-self-assessment",
+            "activity": f"{base}/@@nr-activity",
+        }
+
+    def uncovered_count(self):
+        """Applicable criteria with no evidence at all (the red ones)."""
+        return len(filter_criteria(self.result.criteria, light=RED))
+
+    def score_sentence(self):
+        return self.translate(level_sentence(self.result.score.progress))
+
+    def may_review(self):
+        return api.user.has_permission(ReviewEvidence, obj=self.context)
+
+    def may_self_assess(self):
+        try:
+            return api.user.has_permission(SELF_ASSESS, obj=self.context)
+        except Exception:  # the permission is not declared on this site (yet)
+            return False
+
+    def may_view_activity(self):
+        return api.user.has_permission(ViewDashboard, obj=self.context)
+
+    # -- charts ----------------------------------------------------------------
+
+    def _covered_of(self, coverage):
+        return self.translate(
+            _(
+                "dashboard_covered_of",
+                default="${covered} of ${applicable}",
+                mapping={
+                    "covered": coverage.covered,
+                    "applicable": coverage.applicable,
+                },
+            )
+        )
 
     def theme_bars(self):
         return bar_chart(
             "nr-theme-bars",
             self.translate(_("chart_theme_readiness", default="Readiness by theme")),
-            [(f"{r['code']} {r['title']}", r["percent"]) for r in self.theme_rows()],
+            [
+                (
+                    (code, self.titles.get(code, code)),
+                    cov.percent,
+                    self._covered_of(cov),
+                )
+                for code, cov in self.result.by_theme.items()
+            ],
         )
 
     def principle_bars(self):
@@ -62,8 +167,12 @@ class DashboardView(BrowserView):
                 _("chart_principle_readiness", default="Readiness by principle")
             ),
             [
-                (f"{code} {self.titles.get(code, code)}", coverage.percent)
-                for code, coverage in self.result.by_principle.items()
+                (
+                    (code, self.titles.get(code, code)),
+                    cov.percent,
+                    self._covered_of(cov),
+                )
+                for code, cov in self.result.by_principle.items()
             ],
         )
 
@@ -73,11 +182,112 @@ class DashboardView(BrowserView):
             self.translate(
                 _("chart_maturity_radar", default="Self-assessment score by theme")
             ),
-            [(f"{r['code']} {r['title']}", r["score"]) for r in self.theme_rows()],
+            [
+                (
+                    (code, self.titles.get(code, code)),
+                    self.result.score.by_theme.get(code),
+                )
+                for code in self.result.by_theme
+            ],
         )
 
+    # -- the criteria matrix -------------------------------------------------
+
+    @cached_property
+    def matrix(self):
+        """The criteria the filters keep ([] when a filter was refused)."""
+        if self.filter_error:
+            return []
+        return filter_criteria(self.result.criteria, **self.filters)
+
+    def filtered(self):
+        return any(self.filters.values())
+
     def criteria(self):
-        return [{"c": c, "label": LIGHT_LABELS[c.light]} for c in self.result.criteria]
+        levels = self.levels
+        return [
+            {
+                "c": c,
+                "label": LIGHT_LABELS[c.light],
+                "owner": user_name(c.owner) or "—",
+                "maturity": self._maturity(c, levels),
+                "evidence": self._evidence(c),
+            }
+            for c in self.matrix
+        ]
+
+    @cached_property
+    def column_labels(self):
+        """The matrix's column names, which a phone shows above each cell."""
+        return {
+            "light": self.translate(FILTER_LABELS["light"]),
+            "owner": self.translate(FILTER_LABELS["owner"]),
+            "maturity": self.translate(_("label_maturity", default="Maturity")),
+            "evidence": self.translate(_("column_evidence", default="Evidence")),
+        }
+
+    @cached_property
+    def levels(self):
+        return maturity_levels()
+
+    def _maturity(self, c, levels):
+        if c.light == NOT_APPLICABLE:
+            return "—"
+        if c.maturity is None:
+            return self.translate(_("dashboard_not_assessed", default="Not assessed"))
+        name = levels[c.maturity] if 0 <= c.maturity < len(levels) else ""
+        return f"{c.maturity} — {name}" if name else str(c.maturity)
+
+    def _evidence(self, c):
+        """ "2 approved, 1 awaiting review" in the user's language."""
+        parts = []
+        if c.approved == 1:
+            parts.append(_("dashboard_approved_one", default="1 approved"))
+        elif c.approved:
+            parts.append(
+                _(
+                    "dashboard_approved",
+                    default="${count} approved",
+                    mapping={"count": c.approved},
+                )
+            )
+        if c.pending:
+            parts.append(
+                _(
+                    "dashboard_pending",
+                    default="${count} awaiting review",
+                    mapping={"count": c.pending},
+                )
+            )
+        if not parts:
+            return self.translate(_("dashboard_no_evidence", default="None"))
+        return ", ".join(self.translate(part) for part in parts)
+
+    def filter_options(self):
+        """The choices of each filter, with the current one marked."""
+        owners = {c.owner for c in self.result.criteria if c.owner}
+        owners.add(self.filters["owner"])
+        owners.discard("")
+        people = sorted(
+            ((o, user_name(o)) for o in owners), key=lambda p: p[1].casefold()
+        )
+        themes = [
+            (code, f"{code} {self.titles.get(code, code)}")
+            for code in self.result.by_theme
+        ]
+        lights = [(light, self.translate(LIGHT_LABELS[light])) for light in LIGHTS]
+        return {
+            name: [
+                {"value": v, "title": t, "selected": v == self.filters[name]}
+                for v, t in pairs
+            ]
+            for name, pairs in (("light", lights), ("theme", themes), ("owner", people))
+        }
+
+    def maturity_legend(self):
+        return list(enumerate(self.levels))
+
+    # -- the rest ----------------------------------------------------------------
 
     def reference_date(self):
         return localized(self.result.reference_date)
