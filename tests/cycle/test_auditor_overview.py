@@ -303,44 +303,6 @@ def test_the_self_assessment_link_is_for_those_who_may_self_assess(site, clock):
         assert "@@nr-self-assessment" not in get(site["programme"], user_id).text
 
 
-def test_an_undeclared_permission_hides_the_link_instead_of_failing(
-    programme, monkeypatch
-):
-    """plone.api raises for a permission Zope does not know; the page must not."""
-    from collective.nrlabel.browser import referential
-    from collective.nrlabel.interfaces import IBrowserLayer
-    from zope.interface import alsoProvides
-
-    request = programme.REQUEST
-    alsoProvides(request, IBrowserLayer)
-    with api.env.adopt_user(username="lead"):
-        view = referential.ProgrammeView(programme, request)
-        assert view.can_self_assess() is True  # the grid is there, the lead may
-        monkeypatch.setattr(referential, "SELF_ASSESS", "collective.nrlabel: No such")
-        assert view.can_self_assess() is False
-
-
-def test_the_upgrade_takes_the_listing_from_auditors_on_existing_programmes(
-    programme,
-):
-    from collective.nrlabel.audit.overview import refresh_programme_permissions
-
-    def listing_roles():
-        return {
-            r["name"]
-            for r in programme.rolesOfPermission("List folder contents")
-            if r["selected"]
-        }
-
-    programme.manage_permission(
-        "List folder contents", roles=[*listing_roles(), "NR Auditor"], acquire=0
-    )
-    assert "NR Auditor" in listing_roles()
-    assert refresh_programme_permissions() == 1
-    assert "NR Auditor" not in listing_roles()
-    assert "NR Reader" in listing_roles()
-
-
 def test_the_overview_in_english(site, clock):
     clock(DURING)
     api.user.get(userid="lead").setMemberProperties({"language": "en"})

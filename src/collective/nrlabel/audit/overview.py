@@ -274,16 +274,3 @@ def findings(programme) -> list:
             )
         )
     return rows
-
-
-def refresh_programme_permissions(portal=None):
-    """Upgrade: apply the programme workflow's permission map again to every
-    programme, after the ``workflow`` import step (NR Auditor no longer lists
-    folder contents). Items below a programme acquire that permission, so only
-    programmes are updated; ``allowedRolesAndUsers`` depends on View, which did
-    not change, so nothing is reindexed. Returns how many programmes changed."""
-    workflow = api.portal.get_tool("portal_workflow")["nr_programme_workflow"]
-    changed = 0
-    for brain in api.content.find(portal_type="nr_programme", unrestricted=True):
-        changed += bool(workflow.updateRoleMappingsFor(brain._unrestrictedGetObject()))
-    return changed

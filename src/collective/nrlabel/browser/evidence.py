@@ -23,6 +23,7 @@ from collective.nrlabel.evidence.rules import supported_criteria
 from collective.nrlabel.permissions import AddAction
 from collective.nrlabel.permissions import AddEvidence
 from collective.nrlabel.permissions import ModifyPortalContent
+from collective.nrlabel.permissions import SelfAssess
 from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.vocabularies import term_title
@@ -214,7 +215,11 @@ class CriterionView(BrowserView):
         }
 
     def can_assess(self):
-        return api.user.has_permission(ModifyPortalContent, obj=self.context)
+        """The grid's permission on the programme (browser/self_assessment.py)."""
+        programme = programme_of(self.context)
+        return programme is not None and api.user.has_permission(
+            SelfAssess, obj=programme
+        )
 
     def can_plan_action(self):
         from collective.nrlabel.action_plan import action_plan

@@ -11,6 +11,7 @@ from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.permissions import AddAudit
 from collective.nrlabel.permissions import AddEvidence
 from collective.nrlabel.permissions import ReviewEvidence
+from collective.nrlabel.permissions import SelfAssess
 from collective.nrlabel.permissions import ViewDashboard
 from collective.nrlabel.programme_tree import count_by_type
 from collective.nrlabel.programme_tree import referential_tree
@@ -21,13 +22,7 @@ from collective.nrlabel.scoring import score_report
 from collective.nrlabel.worklist import nr_roles
 from functools import cached_property
 from plone import api
-from plone.api.exc import InvalidParameterError
 from Products.Five.browser import BrowserView
-from zope.component import queryMultiAdapter
-
-
-# The self-assessment grid's permission, by title (its helper declares it).
-SELF_ASSESS = "collective.nrlabel: Self-assess"
 
 
 class AboutView(BrowserView):
@@ -116,16 +111,8 @@ class ProgrammeView(BrowserView):
         return may_download_pack(self.context)
 
     def can_self_assess(self):
-        """The self-assessment grid, when it is there and the user may use it."""
-        if (
-            queryMultiAdapter((self.context, self.request), name="nr-self-assessment")
-            is None
-        ):
-            return False
-        try:
-            return api.user.has_permission(SELF_ASSESS, obj=self.context)
-        except InvalidParameterError:  # the permission is not declared
-            return False
+        """The self-assessment grid's permission (the lead, administrators)."""
+        return api.user.has_permission(SelfAssess, obj=self.context)
 
     def action_plan_url(self):
         plan = self.context.get(ACTION_PLAN_ID)
