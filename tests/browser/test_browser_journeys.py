@@ -251,14 +251,18 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     lead = Person(chromium, "lead", "lead", language, viewport)
     assert lead.log_in(portal_url(journey_programme)).endswith("/@@nr-home")
     lead.check("home")
-    criterion_url = journey_programme["1"]["1.1"]["1.1.1"].absolute_url()
-    lead.open(f"{criterion_url}/edit")
-    tab = {"fr": "Auto-évaluation", "en": "Self-assessment"}[language]
-    lead.page.locator("a.autotoc-level-1", has_text=tab).click()
-    lead.page.select_option("select[name='form.widgets.maturity:list']", "2")
+    lead.open(journey_programme.absolute_url())
+    lead.follow("a[href$='@@nr-self-assessment']")
+    row = lead.page.locator("#criterion-1-1-1")
+    row.locator("select[name^='maturity-']").select_option("2")
+    row.locator("select[name^='owner-']").select_option("author")
     lead.check("self-assess")
-    lead.page.click("#form-buttons-save")
+    lead.page.click("button[name='form.buttons.save']")
     lead.page.wait_for_load_state()
+    assert lead.page.url.split("#")[0].endswith("/@@nr-self-assessment")
+    assert lead.page.locator(".statusmessage").count() == 1
+    criterion_url = journey_programme["1"]["1.1"]["1.1.1"].absolute_url()
+    lead.open(criterion_url)
 
     lead.page.click("details.nr-plan-action summary")
     lead.page.fill(
@@ -287,10 +291,16 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
     lead.page.click("#form-buttons-save")
     lead.page.wait_for_load_state()
     lead.follow("a.nr-transition-start_audit")
+    lead.check("confirm-start")
+    lead.page.click("button.nr-confirm-step")
+    lead.page.wait_for_load_state()
     lead.check("audit")
 
     lead.open(f"{journey_programme.absolute_url()}/@@nr-dashboard")
     lead.check("dashboard")
+    lead.follow("a[href$='@@nr-activity']")
+    lead.check("activity")
+    lead.open(f"{journey_programme.absolute_url()}/@@nr-dashboard")
     with lead.page.expect_download() as download:
         lead.page.click("a[href$='@@nr-audit-pack']")
     pack = tmp_path / "pack.zip"
@@ -307,6 +317,7 @@ def test_lead_assesses_plans_audits_and_downloads_the_pack(
         path="/".join(criterion_at(journey_programme, "1.1.1").getPhysicalPath())
     )
     assert criterion.maturity == 2
+    assert criterion.owner == "author"
     assert api.content.find(portal_type="nr_action", Title="Faire signer la charte")
     [audit] = api.content.find(portal_type="nr_audit", review_state="in_audit")
     assert audit.getObject().auditors == ["ext-auditor"]
@@ -332,6 +343,14 @@ def test_auditor_reads_approved_evidence_in_the_window_only(
     auditor.check("home")
     auditor.follow(".nr-home-programme h2 a")
     auditor.check("programme")
+    assert auditor.page.locator("a[href$='@@nr-review-queue']").count() == 0
+    assert auditor.page.locator("a[href$='@@nr-my-evidence']").count() == 0
+    assert auditor.page.locator("#contentview-folderContents").count() == 0
+    auditor.follow("a[href$='@@nr-auditor-overview']")
+    auditor.check("overview")
+    overview = auditor.page.content()
+    assert "Plan d'action NR" in overview
+    assert "Brouillon secret" not in overview
     criterion_url = criterion_at(journey_programme, "1.2.1").absolute_url()
     auditor.open(criterion_url)
     auditor.check("criterion")

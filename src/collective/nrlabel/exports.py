@@ -18,6 +18,7 @@ add-on's ``user_name``), since this module holds no view code.
 
 from collections.abc import Callable
 from collective.nrlabel import _
+from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
 from dataclasses import dataclass
 from dataclasses import field
@@ -265,12 +266,6 @@ def action_rows(programme) -> list:
 # -- the matrix ------------------------------------------------------------------
 
 
-def maturity_label(levels, maturity):
-    if maturity is None or not 0 <= maturity < len(levels):
-        return ""
-    return levels[maturity]
-
-
 def matrix_rows(result, translate=default_translate, language=None, info=None):
     """The header, then one row per criterion of a ``Readiness``; headers and
     words (yes/no, readiness, maturity) through ``translate`` (the view passes the
@@ -291,7 +286,7 @@ def matrix_rows(result, translate=default_translate, language=None, info=None):
                 c.title,
                 yes if c.applicable else no,
                 "" if c.maturity is None else c.maturity,
-                maturity_label(levels, c.maturity),
+                maturity_label(c.maturity, levels),
                 lights.get(c.light, c.light),
                 c.approved,
                 c.pending,

@@ -204,6 +204,14 @@ def maturity_levels(language=None):
     return [api.portal.translate(m, lang=language) for m in DEFAULT_MATURITY_LEVELS]
 
 
+def maturity_label(maturity, levels) -> str:
+    """The name of level ``maturity`` on the scale ``levels`` ("" for none, or
+    for a level the scale no longer has after the Manager shortened it)."""
+    if maturity is None or not 0 <= maturity < len(levels):
+        return ""
+    return levels[maturity]
+
+
 @provider(IVocabularyFactory)
 def maturity_vocabulary(context):
     """The maturity scale of the control panel: value = level number."""

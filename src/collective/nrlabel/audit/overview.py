@@ -18,6 +18,7 @@ from collective.nrlabel.readiness import readiness
 from collective.nrlabel.readiness import RED
 from collective.nrlabel.relations import related_object
 from collective.nrlabel.scoring import code_sort_key
+from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
 from collective.nrlabel.vocabularies import term_title
 from dataclasses import dataclass
@@ -185,9 +186,7 @@ def _approved_evidence(programme, records, today) -> dict:
 def _criterion_status(c, record, evidence, levels) -> CriterionStatus:
     links = tuple(evidence.get(record.uid, ())) if record is not None else ()
     maturity = c.maturity
-    label = (
-        levels[maturity] if maturity is not None and 0 <= maturity < len(levels) else ""
-    )
+    label = maturity_label(maturity, levels)
     return CriterionStatus(
         code=c.code,
         title=c.title,

@@ -22,13 +22,13 @@ from collective.nrlabel.exports import CriterionDetails
 from collective.nrlabel.exports import default_translate
 from collective.nrlabel.exports import export_info
 from collective.nrlabel.exports import LIGHT_LABELS
-from collective.nrlabel.exports import maturity_label
 from collective.nrlabel.exports import same_name
 from collective.nrlabel.exports import spreadsheet_row
 from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.relations import related_objects
 from collective.nrlabel.scoring import code_sort_key
+from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
 from dataclasses import dataclass
 from dataclasses import field
@@ -185,7 +185,7 @@ def pack_contents(
             light=c.light,
             applicable=c.applicable,
             justification=info.details.get(c.code, CriterionDetails()).justification,
-            maturity=maturity_label(levels, c.maturity),
+            maturity=maturity_label(c.maturity, levels),
             owner=names(c.owner),
             target_date=info.details.get(c.code, CriterionDetails()).target_date,
             planned=tuple(info.planned_for(c.code)),

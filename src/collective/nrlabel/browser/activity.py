@@ -12,6 +12,7 @@ from collective.nrlabel.browser.display import user_name
 from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.exports import NO
 from collective.nrlabel.exports import YES
+from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
 from collective.nrlabel.vocabularies import term_title
 from datetime import date
@@ -173,8 +174,7 @@ class ActivityView(BrowserView):
         if value is None or value == "":
             return "—"
         if name == "maturity":
-            levels = maturity_levels()
-            return levels[value] if 0 <= value < len(levels) else str(value)
+            return maturity_label(value, maturity_levels()) or str(value)
         if name == "owner":
             return user_name(value)
         if name == "applicability":

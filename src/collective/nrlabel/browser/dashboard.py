@@ -22,6 +22,7 @@ from collective.nrlabel.readiness import MATRIX_FILTERS
 from collective.nrlabel.readiness import NOT_APPLICABLE
 from collective.nrlabel.readiness import readiness
 from collective.nrlabel.readiness import RED
+from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
 from functools import cached_property
 from plone import api
@@ -235,7 +236,7 @@ class DashboardView(BrowserView):
             return "—"
         if c.maturity is None:
             return self.translate(_("dashboard_not_assessed", default="Not assessed"))
-        name = levels[c.maturity] if 0 <= c.maturity < len(levels) else ""
+        name = maturity_label(c.maturity, levels)
         return f"{c.maturity} — {name}" if name else str(c.maturity)
 
     def _evidence(self, c):

@@ -198,6 +198,7 @@ class CriterionView(BrowserView):
         return f"{self.context.absolute_url()}/@@nr-attach-evidence"
 
     def self_assessment(self):
+        from collective.nrlabel.settings import maturity_label
         from collective.nrlabel.settings import maturity_levels
 
         criterion = self.context
@@ -207,8 +208,8 @@ class CriterionView(BrowserView):
             "applicability": term_title(
                 "collective.nrlabel.Applicability", criterion.applicability
             ),
-            "maturity": f"{maturity} — {levels[maturity]}"
-            if maturity is not None and maturity < len(levels)
+            "maturity": f"{maturity} — {maturity_label(maturity, levels)}"
+            if maturity_label(maturity, levels)
             else "—",
             "owner": user_name(criterion.owner) or "—",
             "target_date": localized(criterion.target_date) or "—",

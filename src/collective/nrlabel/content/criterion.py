@@ -63,6 +63,19 @@ JUSTIFICATION_MESSAGE = _(
 )
 
 
+# The self-assessment: what the grid, the activity log and the form's fieldset
+# share; the rest of a criterion is the referential's text.
+SELF_ASSESSMENT_FIELDS = (
+    "applicability",
+    "justification",
+    "maturity",
+    "owner",
+    "target_date",
+    "notes",
+    "needs_reconfirmation",
+)
+
+
 class JustificationMissing(Invalid):
     """A criterion set not applicable without a justification."""
 
@@ -82,15 +95,7 @@ class ICriterion(IReferentialItem):
     model.fieldset(
         "self_assessment",
         label=_("fieldset_self_assessment", default="Self-assessment"),
-        fields=[
-            "applicability",
-            "justification",
-            "maturity",
-            "owner",
-            "target_date",
-            "notes",
-            "needs_reconfirmation",
-        ],
+        fields=list(SELF_ASSESSMENT_FIELDS),
     )
 
     applicability = schema.Choice(

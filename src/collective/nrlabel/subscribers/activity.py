@@ -2,20 +2,9 @@
 
 from collective.nrlabel.activity import record
 from collective.nrlabel.activity import SELF_ASSESSMENT
+from collective.nrlabel.content.criterion import SELF_ASSESSMENT_FIELDS
 from collective.nrlabel.programme_tree import programme_of
 from plone.uuid.interfaces import IUUID
-
-
-# The criterion fields the self-assessment grid and the criterion form set.
-SELF_ASSESSMENT_FIELDS = (
-    "applicability",
-    "justification",
-    "maturity",
-    "owner",
-    "target_date",
-    "notes",
-    "needs_reconfirmation",
-)
 
 
 def record_transition(obj, event):
