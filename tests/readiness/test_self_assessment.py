@@ -177,7 +177,7 @@ def test_one_page_load_and_one_save_assess_all_47_criteria(people):
     assert now["score"] == 1000 and now["predicted_level"] == 2
     assert "Niveau 2, le plus haut" in shown or "Niveau 2" in shown
     summary = lxml.html.fromstring(shown).xpath("//section[@class='nr-sa-summary']")
-    assert "46 critères applicables sur 46" in " ".join(
+    assert "dont la maturité est renseignée : 46 / 46" in " ".join(
         summary[0].text_content().split()
     )
     # Saving the same grid again changes nothing.
