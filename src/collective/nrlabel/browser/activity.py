@@ -9,6 +9,7 @@ from collective.nrlabel.activity import PAGE_SIZE
 from collective.nrlabel.browser.display import localized
 from collective.nrlabel.browser.display import localized_moment
 from collective.nrlabel.browser.display import user_name
+from collective.nrlabel.browser.display import user_zone
 from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.exports import NO
 from collective.nrlabel.exports import YES
@@ -145,10 +146,14 @@ class ActivityView(BrowserView):
     def rows(self):
         entries = self.page.entries
         urls = _urls(e.uid for e in entries)
+        zone = user_zone(self.context)
+        names = {
+            actor: user_name(actor) or actor for actor in {e.actor for e in entries}
+        }
         return [
             {
-                "when": localized_moment(e.when.isoformat(), self.context),
-                "who": user_name(e.actor) or e.actor,
+                "when": localized_moment(e.when.isoformat(), self.context, zone),
+                "who": names[e.actor],
                 "what": WHAT_TITLES.get(e.what, e.what.partition(":")[2]),
                 "title": e.title,
                 "url": urls.get(e.uid),

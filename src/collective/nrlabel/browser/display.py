@@ -48,17 +48,24 @@ def localized_steps(steps):
     return [replace(step, detail=localized_detail(step.detail)) for step in steps]
 
 
-def localized_moment(when_iso, context):
+def user_zone(context):
+    """The user's time zone if set, else the site's (a tzinfo)."""
+    from plone.app.event.base import default_timezone
+
+    return default_timezone(context, as_tzinfo=True)
+
+
+def localized_moment(when_iso, context, zone=None):
     """A moment stored as ISO 8601 (UTC) in the user's format and time zone (theirs
-    if set, else the site's), with the zone's name: "30/11/2026 04:29 NZDT"."""
+    if set, else the site's), with the zone's name: "30/11/2026 04:29 NZDT".
+    Lists pass ``zone`` (``user_zone``) to look it up once, not per row."""
     from datetime import datetime
     from datetime import timezone
-    from plone.app.event.base import default_timezone
 
     moment = datetime.fromisoformat(when_iso)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(default_timezone(context, as_tzinfo=True))
+    local = moment.astimezone(zone or user_zone(context))
     # Plone's formatter moves an aware time back to the server's zone: give it the
     # wall-clock time in the user's zone instead.
     shown = localized(local.replace(tzinfo=None), long_format=True)
