@@ -171,3 +171,19 @@ def test_people_without_the_dashboard_do_not_see_the_log(logged, user):
     response = http.get(f"{logged.absolute_url()}/@@nr-activity", allow_redirects=False)
     assert response.status_code in (302, 401, 403)
     assert "Charte numérique" not in response.text
+
+
+@pytest.mark.parametrize(
+    "query", ["what=audit&what=audit", "who=nobody", "who=%3Cscript%3E"]
+)
+def test_repeated_or_unknown_filters_are_a_400_too(logged, query):
+    response = session("lead").get(f"{logged.absolute_url()}/@@nr-activity?{query}")
+    assert response.status_code == 400
+    assert "Ce filtre n'est pas proposé par la page" in response.text
+
+
+def test_a_page_far_past_the_end_is_an_empty_page(logged):
+    url = f"{logged.absolute_url()}/@@nr-activity?b_start={10**30}"
+    response = session("lead").get(url)
+    assert response.status_code == 200
+    assert "Aucune entrée ne correspond." in response.text

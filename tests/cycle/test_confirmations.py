@@ -297,6 +297,13 @@ class TestCancelAction:
         assert confirm(action, "cancel").status_code == 302
         assert state_of(action) == "cancelled"
 
+    def test_a_second_click_says_it_is_done_not_log_in(self, action):
+        assert confirm(action, "cancel").status_code == 302
+        again = confirm(action, "cancel")
+        assert again.status_code == 409
+        assert "Cette étape n'est pas possible maintenant" in text(again)
+        assert state_of(action) == "cancelled"
+
     def test_reversible_steps_stay_one_click(self, action):
         response = status_form(action, "start")
         assert response.status_code == 200

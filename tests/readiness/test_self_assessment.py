@@ -466,3 +466,81 @@ def test_a_save_names_the_changed_fields_in_its_event(programme):
     assert result.errors == [] and result.changed == ["1.1.1"]
     assert heard == [("1.1.1", ["maturity", "owner"])]
     assert api.content.find(UID=uid_of(programme, "1.1.1"))[0].nr_maturity == 2
+
+
+# -- hostile input found by the probe ---------------------------------------------
+
+
+def post_grid(programme, data, files=None):
+    return session("lead").post(
+        grid_url(programme), data=data, files=files, allow_redirects=False, timeout=60
+    )
+
+
+def test_control_characters_are_dropped_and_the_xlsx_still_opens(functional_programme):
+    programme = functional_programme
+    uid = uid_of(programme, "1.1.2")
+    saved = post_grid(
+        programme,
+        [
+            ("_authenticator", token_of("lead")),
+            ("uids:list", uid),
+            (f"applicability-{uid}", "not_applicable"),
+            (f"justification-{uid}", "\x00\x01Pas\x0b concerné\x1f\nLigne 2"),
+        ],
+    )
+    assert saved.status_code == 302
+    assert snapshot(programme)["1.1.2"][1] == "Pas concerné\nLigne 2"
+    export = session("lead").get(f"{programme.absolute_url()}/@@nr-matrix.xlsx")
+    assert export.status_code == 200
+    assert export.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [("uids:int", "5")],
+        [],
+    ],
+    ids=["uids-as-a-number", "no-rows"],
+)
+def test_a_post_without_rows_says_so_and_saves_nothing(functional_programme, data):
+    before = snapshot(functional_programme)
+    response = post_grid(
+        functional_programme, [("_authenticator", token_of("lead")), *data]
+    )
+    assert response.status_code == 400
+    assert "Aucun critère n'a été envoyé" in response.text
+    assert snapshot(functional_programme) == before
+
+
+def test_a_file_as_justification_repeated_fields_and_a_huge_text_are_row_errors(
+    functional_programme,
+):
+    programme = functional_programme
+    first, second, third = (uid_of(programme, c) for c in ("1.1.1", "1.1.2", "1.1.3"))
+    before = snapshot(programme)
+    response = post_grid(
+        programme,
+        [
+            ("_authenticator", token_of("lead")),
+            ("uids:list", first),
+            (f"applicability-{first}", "not_applicable"),
+            ("uids:list", second),
+            (f"maturity-{second}", "abc"),
+            (f"maturity-{second}", "1"),
+            ("uids:list", third),
+            (f"applicability-{third}", "not_applicable"),
+            (f"justification-{third}", "x" * 6000),
+        ],
+        files={f"justification-{first}": ("note.txt", b"bytes", "text/plain")},
+    )
+    assert response.status_code == 400
+    text = " ".join(response.text.split())
+    assert "3 problèmes à corriger" in text
+    assert "envoyé deux fois" in text
+    assert "moins de 5000 caractères" in text
+    summary = lxml.html.fromstring(response.text).xpath("//div[@id='nr-sa-errors']")
+    # French typography in the summary: a (no-break) space before the colon.
+    assert "Maturité :" in " ".join(summary[0].text_content().split())
+    assert snapshot(programme) == before

@@ -382,11 +382,19 @@ def sheet_title(text):
     return cleaned[:31] or "Sheet"
 
 
+def xlsx_text(value):
+    """Text as an XLSX cell can hold it: without the control characters the
+    format forbids (a full name or a justification may carry one, invisible)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def append_row(sheet, row, language=None):
     """Append ``row``, every text through ``neutralise_cell`` and written as text
     (openpyxl would turn text starting with "=" into a formula), dates as date
     cells."""
-    sheet.append(spreadsheet_row(row))
+    sheet.append(spreadsheet_row(xlsx_text(value) for value in row))
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -28,6 +28,8 @@ from zope.i18nmessageid import Message
 from zope.lifecycleevent import Attributes
 from zope.lifecycleevent import ObjectModifiedEvent
 
+import unicodedata
+
 
 FIELDS = ("applicability", "justification", "maturity", "owner", "target_date")
 APPLICABILITY = ("applicable", "not_applicable")
@@ -53,6 +55,14 @@ MESSAGES = {
         "error_sa_target_date",
         default="Give the target date as a date between the years ${first} and "
         "${last}.",
+    ),
+    "justification_length": _(
+        "error_sa_justification_length",
+        default="Keep the justification under ${longest} characters.",
+    ),
+    "repeated": _(
+        "error_sa_repeated",
+        default="This field was sent twice: reload the page and save again.",
     ),
     "uid": _(
         "error_sa_unknown_criterion",
@@ -183,13 +193,25 @@ def highest_level() -> int:
     return len(get_setting("maturity_levels")) - 1
 
 
+# Longer than any reason an auditor reads; a grid row is not a document.
+LONGEST_JUSTIFICATION = 5000
+
+
+class JustificationTooLong(ValueError):
+    """A justification over LONGEST_JUSTIFICATION characters."""
+
+
 def _text(value):
-    """Form text as stored: one kind of line break, no surrounding space, None
-    for nothing."""
+    """Form text as stored: one kind of line break, no control characters (they
+    are invisible, and spreadsheets refuse them), no surrounding space, None for
+    nothing. Anything but text (an uploaded file) is a TypeError."""
     if value is None:
         return None
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    return value or None
+    if not isinstance(value, str):
+        raise TypeError(value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return value.strip() or None
 
 
 def parse_date(value):
@@ -220,7 +242,12 @@ def _parse_maturity(value, highest):
 
 
 def _message(name):
-    mapping = {"highest": highest_level(), "first": FIRST_YEAR, "last": LAST_YEAR}
+    mapping = {
+        "highest": highest_level(),
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+        "longest": LONGEST_JUSTIFICATION,
+    }
     return Message(MESSAGES[name], mapping=mapping)
 
 
@@ -232,19 +259,24 @@ def _parse_row(criterion, values, people) -> tuple[dict, list]:
         if name not in values:
             continue
         raw = values[name]
-        raw = raw[-1] if isinstance(raw, list | tuple) and raw else raw
+        if isinstance(raw, list | tuple):
+            bad.append((name, "repeated"))
+            continue
         try:
             new[name] = _parse_field(name, raw, criterion, people)
+        except JustificationTooLong:
+            bad.append((name, "justification_length"))
         except (ValueError, TypeError):
-            bad.append(name)
+            bad.append((name, name))
     applicability = new.get("applicability", criterion.applicability)
     justification = new.get("justification", criterion.justification)
+    refused = {name for name, _reason in bad}
     if (
-        "applicability" not in bad
+        not refused.intersection(("applicability", "justification"))
         and applicability == "not_applicable"
         and not _text(justification)
     ):
-        bad.append("justification")
+        bad.append(("justification", "justification"))
     return new, bad
 
 
@@ -254,7 +286,10 @@ def _parse_field(name, raw, criterion, people):
             raise ValueError(raw)
         return raw
     if name == "justification":
-        return _text(raw)
+        text = _text(raw)
+        if text and len(text) > LONGEST_JUSTIFICATION:
+            raise JustificationTooLong()
+        return text
     if name == "maturity":
         return _parse_maturity(raw, highest_level())
     if name == "owner":
@@ -266,8 +301,11 @@ def _parse_field(name, raw, criterion, people):
     return parse_date(raw)
 
 
-def _error(uid, code, name):
-    message = JUSTIFICATION_MESSAGE if name == "justification" else _message(name)
+def _error(uid, code, name, reason=None):
+    """The error of field ``name``; ``reason`` names its message (default: the
+    field's own)."""
+    reason = reason or name
+    message = JUSTIFICATION_MESSAGE if reason == "justification" else _message(reason)
     return RowError(uid=uid, code=code, field=name, message=message)
 
 
@@ -282,7 +320,7 @@ def parse_rows(programme, submitted) -> tuple[dict, list]:
             errors.append(_error(uid, "", "uid"))
             continue
         new, bad = _parse_row(criterion, values or {}, people)
-        errors.extend(_error(uid, criterion.code, name) for name in bad)
+        errors.extend(_error(uid, criterion.code, name, why) for name, why in bad)
         parsed[uid] = (criterion, new)
     return parsed, errors
 

@@ -56,6 +56,9 @@ WHAT_TITLES = {
     "nr_action:resume": _("activity_action_resume", default="resumed the action"),
 }
 
+# Far past any log's end: a bigger number is no page either.
+LAST_START = 10**9
+
 BAD_FILTER = _(
     "activity_bad_filter",
     default="This filter is not one the page offers: ${name}. The whole log is shown.",
@@ -69,7 +72,7 @@ class ActivityFilterError(ValueError):
 def parse_activity_filter(form) -> ActivityFilter:
     """The filter asked in the URL; raises ActivityFilterError naming the field."""
     group = form.get("what") or None
-    if group is not None and group not in GROUPS:
+    if group is not None and (not isinstance(group, str) or group not in GROUPS):
         raise ActivityFilterError("what")
     days = {}
     for name in ("since", "until"):
@@ -93,7 +96,10 @@ class ActivityView(BrowserView):
     def __call__(self):
         try:
             self.filters = parse_activity_filter(self.request.form)
+            if self.filters.actor and self.filters.actor not in actors(self.context):
+                raise ActivityFilterError("who")
         except ActivityFilterError as error:
+            self.filters = ActivityFilter()
             label = self.filter_labels().get(error.args[0], error.args[0])
             self.filter_error = api.portal.translate(
                 _(
@@ -115,9 +121,10 @@ class ActivityView(BrowserView):
     @cached_property
     def start(self):
         try:
-            return max(int(self.request.form.get("b_start", 0)), 0)
+            start = int(self.request.form.get("b_start", 0))
         except (TypeError, ValueError):
             return 0
+        return min(max(start, 0), LAST_START)
 
     @cached_property
     def page(self):

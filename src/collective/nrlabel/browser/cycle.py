@@ -546,10 +546,13 @@ class ConfirmTransitionView(BrowserView):
                 400, _("error_unknown_step", default="This step does not exist.")
             )
         self.transition_id, self.transition = transition_id, found[1]
-        if not may_take(self.context, transition_id):
-            raise Unauthorized(transition_id)
+        # The state first: once a step is taken its guard may no longer name the
+        # person who took it, and a second click deserves "already done", not
+        # a log-in page.
         if not possible_from_state(self.context, transition_id):
             return self.stop(409, self.not_now())
+        if not may_take(self.context, transition_id):
+            raise Unauthorized(transition_id)
         self.problem = refusal(self.context, transition_id)
         if self.problem is not None:
             return self.stop(409, self.problem)

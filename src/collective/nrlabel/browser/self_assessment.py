@@ -16,12 +16,13 @@ from collective.nrlabel.permissions import SelfAssess
 from collective.nrlabel.self_assessment import apply_rows
 from collective.nrlabel.self_assessment import FIELDS
 from collective.nrlabel.self_assessment import grid
+from collective.nrlabel.self_assessment import RowError
+from collective.nrlabel.self_assessment import SaveResult
 from collective.nrlabel.settings import maturity_levels
 from collective.nrlabel.vocabularies.people import programme_people
 from functools import cached_property
 from plone import api
 from Products.Five.browser import BrowserView
-from zExceptions import BadRequest
 from zope.i18nmessageid import Message
 
 
@@ -30,6 +31,9 @@ VIEW_NAME = "@@nr-self-assessment"
 FIELD_LABELS = {name: ICriterion[name].title for name in FIELDS}
 FIELD_LABELS["uid"] = _("label_sa_criterion", default="Criterion")
 FIELD_LABELS["permission"] = FIELD_LABELS["uid"]
+
+
+NO_ROWS = _("error_sa_no_rows", default="No criterion was sent: nothing saved.")
 
 
 def anchor(code):
@@ -42,7 +46,7 @@ def submitted_rows(form) -> dict:
     ``uids:list`` and their controls ``<field>-<uid>``; a control that was not
     posted (a disabled row) keeps the criterion's value."""
     uids = form.get("uids") or []
-    if isinstance(uids, str):
+    if not isinstance(uids, list | tuple):
         uids = [uids]
     rows = {}
     for uid in uids:
@@ -72,16 +76,10 @@ class SelfAssessmentView(BrowserView):
     def save(self):
         checked_post(self.request, SelfAssess, self.context)
         submitted = submitted_rows(self.request.form)
-        if not submitted:
-            raise BadRequest(
-                self.translate(
-                    _(
-                        "error_sa_no_rows",
-                        default="No criterion was sent: nothing saved.",
-                    )
-                )
-            )
-        result = apply_rows(self.context, submitted)
+        if submitted:
+            result = apply_rows(self.context, submitted)
+        else:
+            result = SaveResult(errors=[RowError("", "", "", NO_ROWS)])
         if result.errors:
             self.errors = result.errors
             self.submitted = submitted
