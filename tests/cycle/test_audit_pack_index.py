@@ -143,7 +143,7 @@ def test_index_for_people(programme):
     red = text_of(article(index, "1.2.1"))
     assert "Sans preuve" in red and f"Responsable : {OWNER}" in red
     assert "Date cible : 30/09/2026" in red
-    assert "Non évalué" in text_of(article(index, "2.1.1"))
+    assert "Non évaluée" in text_of(article(index, "2.1.1"))
     # The summary, the gaps and the action plan.
     assert "Sous le niveau 1" in text
     gaps = re.search(r'<section id="gaps">(.*?)</section>', index).group(1)
@@ -154,6 +154,7 @@ def test_index_for_people(programme):
     plan = text_of(re.search(r'<section id="plan">(.*?)</section>', index).group(1))
     assert "Rédiger la politique <b>NR</b>" in plan  # escaped, shown as typed
     assert OWNER in plan and "01/09/2026" in plan and "Prévue" in plan
+    assert "en retard" not in plan  # due in September, today is June
     assert "1.2.1" in plan
     # How to check the files, in plain words.
     assert "sha256sum -c SHA256SUMS" in text and "Get-FileHash" in text

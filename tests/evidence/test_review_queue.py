@@ -395,7 +395,7 @@ class TestBulkApprove:
         done = self.bulk(s, queue, uids, **{"form.buttons.confirm": "1"})
         assert done.status_code == 200
         page = text(done)
-        assert "2 preuve(s) approuvée(s)." in page
+        assert "Preuves approuvées : 2." in page
         refused = page.split("Non approuvées", 1)[1]
         assert "Rapport carbone" in refused
         assert "un autre relecteur doit la relire" in refused
@@ -466,7 +466,7 @@ class TestBulkApprove:
         )
         assert response.status_code == 200
         page = text(response)
-        assert "1 preuve(s) approuvée(s)." in page
+        assert "Preuves approuvées : 1." in page
         assert page.count("n'est pas une preuve de ce programme") == 2
         assert state(foreign) == "pending"
 
@@ -547,7 +547,7 @@ class TestExpiryConfirmation:
             s, url, "reviewer", **{"uids:list": uids, "form.buttons.confirm": "1"}
         )
         page = text(done)
-        assert "1 preuve(s) approuvée(s)." in page
+        assert "Preuves approuvées : 1." in page
         assert "validité non confirmée" in page
         assert state(queue.charte) == "pending"
         assert state(queue.rapport) == "approved"
@@ -561,7 +561,7 @@ class TestExpiryConfirmation:
                 "form.buttons.confirm": "1",
             },
         )
-        assert "1 preuve(s) approuvée(s)." in text(done)
+        assert "Preuves approuvées : 1." in text(done)
         assert state(queue.charte) == "approved"
 
 

@@ -45,6 +45,7 @@ def test_setup_site_then_import(zope_conf, tmp_path):
     again = nrlabel(zope_conf, "setup-site", "--demo")
     assert again.returncode == 0, again.stderr
     assert "its data is kept" in again.stdout
+    assert "Upgraded" not in again.stdout  # nothing pending
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes([HEADER, ["1", "", "chapitre", "X", "", "", ""]]))

@@ -71,3 +71,12 @@ def test_upgrade_brings_a_1005_site_up_to_date(portal, setup_tool):
     }
     assert "NR Lead" not in referential
     assert "Manager" in referential
+
+
+def test_setup_site_runs_the_pending_upgrades_of_a_kept_site(portal, setup_tool):
+    from collective.nrlabel.commands import upgrade_addon
+
+    assert upgrade_addon(portal) is None  # up to date
+    setup_tool.setLastVersionForProfile(PROFILE, "1005")
+    assert upgrade_addon(portal) == ("1005", "1006")
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("1006",)

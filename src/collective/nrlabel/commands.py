@@ -218,9 +218,30 @@ def setup_site_command(args):
             print(f"Created the Plone site {args.site!r} ({args.language}).")
         else:
             print(f"The Plone site {args.site!r} exists; its data is kept.")
+            with as_manager(app, site):
+                upgraded = upgrade_addon(site)
+            if upgraded:
+                print(
+                    f"Upgraded collective.nrlabel from {upgraded[0]} to {upgraded[1]}."
+                )
         if args.demo:
             _setup_demo(app, site, created)
     return 0
+
+
+def upgrade_addon(site):
+    """Run the add-on's pending upgrade steps on an existing site (the code was
+    updated since the site was made); (from, to) versions, or None if it was up
+    to date. Without it, a site kept by ``make start`` would lack what the new
+    version's pages need (their permissions, workflows)."""
+    setup_tool = site.portal_setup
+    profile = "collective.nrlabel:default"
+    before = setup_tool.getLastVersionForProfile(profile)
+    target = setup_tool.getVersionForProfile(profile)
+    if before == "unknown" or tuple(before) == (target,):
+        return None
+    setup_tool.upgradeProfile(profile)
+    return ".".join(before), target
 
 
 def _setup_demo(app, site, created):

@@ -46,9 +46,13 @@ def audits(programme, states=None, unrestricted=False):
 
 
 def next_audit_brain(programme):
-    """The catalog record of the audit being prepared or in progress, or None."""
+    """The catalog record of the audit in progress, else of the one being
+    prepared, or None. The audit in progress comes first: planning the next
+    one must not move the date evidence must be valid through, nor tell the
+    auditors of the running audit about it."""
     brains = audits(programme, states=UPCOMING_AUDIT_STATES)
-    return brains[0] if brains else None
+    running = [brain for brain in brains if brain.review_state == "in_audit"]
+    return (running or brains or [None])[0]
 
 
 def latest_labelled(programme):

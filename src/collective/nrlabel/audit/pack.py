@@ -11,6 +11,7 @@ and reading it does not depend on the database connection of the request.
 
 from collective.nrlabel import _
 from collective.nrlabel import clock
+from collective.nrlabel.action_plan import is_overdue
 from collective.nrlabel.audit.pack_index import human_date
 from collective.nrlabel.audit.pack_index import index_html
 from collective.nrlabel.audit.pack_index import INDEX_TEXTS
@@ -148,6 +149,7 @@ class PlanRow:
     due_date: date | None
     status: str
     codes: tuple
+    overdue: bool = False
 
 
 @dataclass
@@ -194,7 +196,12 @@ def pack_contents(
     }
     plan = [
         PlanRow(
-            a.title, names(a.responsible), a.due_date, translate(a.state_title), a.codes
+            a.title,
+            names(a.responsible),
+            a.due_date,
+            translate(a.state_title),
+            a.codes,
+            overdue=is_overdue(a.due_date and a.due_date.isoformat(), a.state),
         )
         for a in info.actions
     ]

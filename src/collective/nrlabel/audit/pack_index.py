@@ -57,6 +57,7 @@ INDEX_TEXTS = {
     ),
     "plan_heading": _("pack_plan_heading", default="Action plan"),
     "no_actions": _("pack_no_actions", default="The action plan has no action."),
+    "overdue": _("overdue", default="overdue"),
     "applicability": _("label_applicability", default="Applicability"),
     "justification": _("column_justification", default="Justification"),
     "maturity": _("column_maturity_label", default="Maturity"),
@@ -309,9 +310,10 @@ def _index_plan(labels, contents):
     rows = [
         (
             escape(a.title),
-            escape(a.owner),
-            escape(human_date(a.due_date, language)),
-            escape(a.status),
+            escape(a.owner or "—"),
+            escape(human_date(a.due_date, language) or "—"),
+            escape(a.status)
+            + (f" — <strong>{escape(labels['overdue'])}</strong>" if a.overdue else ""),
             ", ".join(_code_link(code) for code in a.codes),
         )
         for a in contents.plan

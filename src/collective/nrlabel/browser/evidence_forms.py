@@ -371,7 +371,7 @@ class AttachEvidenceView(BrowserView):
             api.portal.show_message(
                 _(
                     "message_evidence_attached",
-                    default="${count} evidence item(s) now also support this criterion.",
+                    default="Evidence items that now also support this criterion: ${count}.",
                     mapping={"count": len(attached)},
                 ),
                 request=self.request,

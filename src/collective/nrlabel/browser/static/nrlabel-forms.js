@@ -132,6 +132,23 @@
       },
       true
     );
+    // Plone's protect script adds the CSRF token to every form, GET ones too:
+    // a filter's address would carry it into bookmarks, history and Referer.
+    document.addEventListener(
+      "submit",
+      function (event) {
+        var form = event.target;
+        if ((form.getAttribute("method") || "get").toLowerCase() === "get") {
+          Array.prototype.forEach.call(
+            form.querySelectorAll("input[name='_authenticator']"),
+            function (input) {
+              input.parentNode.removeChild(input);
+            }
+          );
+        }
+      },
+      true
+    );
   }
 
   if (document.readyState === "loading") {
