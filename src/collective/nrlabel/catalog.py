@@ -9,8 +9,10 @@ from collective.nrlabel.content.audit import IAudit
 from collective.nrlabel.content.criterion import ICriterion
 from collective.nrlabel.content.evidence import IEvidence
 from collective.nrlabel.content.referential_item import IReferentialItem
+from collective.nrlabel.evidence.intranet import stale_of
 from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import last_action
+from collective.nrlabel.evidence.rules import review_state
 from collective.nrlabel.evidence.rules import submitter
 from collective.nrlabel.evidence.rules import supported_criteria_uids
 from collective.nrlabel.relations import related_uids
@@ -80,6 +82,27 @@ def nr_submitted(obj):
 @indexer(IEvidence)
 def nr_approver(obj):
     return approval(obj)[0]
+
+
+def _stale_if_approved(obj):
+    """The staleness of approved evidence (a stale draft or rejection is past)."""
+    return stale_of(obj) if review_state(obj) == "approved" else None
+
+
+@indexer(IEvidence)
+def nr_stale(obj):
+    """Why the intranet item of approved evidence changed since approval (a
+    ``STALE_REASONS`` code), None when it did not: index and metadata, so that
+    readiness finds stale evidence without waking it (query any code)."""
+    stale = _stale_if_approved(obj)
+    return stale.reason if stale else None
+
+
+@indexer(IEvidence)
+def nr_stale_since(obj):
+    """Since when (ISO 8601) the intranet item of approved evidence changed."""
+    stale = _stale_if_approved(obj)
+    return stale.since if stale else None
 
 
 @indexer(IAction)

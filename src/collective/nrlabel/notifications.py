@@ -1,6 +1,8 @@
-"""Mails sent when evidence moves through review, in each recipient's language."""
+"""Mails sent when evidence moves through review, or when the intranet item it
+pins changes (``mail_stale``), in each recipient's language."""
 
 from collective.nrlabel import _
+from collective.nrlabel.evidence.rules import approval
 from collective.nrlabel.evidence.rules import submitter
 from collective.nrlabel.programme_tree import programme_of
 from plone import api
@@ -163,4 +165,38 @@ def mail_review(evidence, transition, actor, comment=""):
         Message(text, mapping=mapping) for text in REVIEW_MAILS[transition]
     )
     for user in review_recipients(evidence, transition, actor.getId()):
+        send(user, subject, body)
+
+
+STALE_MAIL = (
+    _(
+        "mail_stale_subject",
+        default="[Label NR] Evidence changed since approval: ${code} ${title}",
+    ),
+    _(
+        "mail_stale_body",
+        default='Approved evidence "${title}" for criterion ${code} '
+        "${criterion}\n\n${reason}: the intranet item it shows is no longer the "
+        "version that was approved.\n\nThe criterion no longer counts as covered "
+        "until a reviewer re-approves the new version or rejects the evidence: "
+        "${url}\n",
+    ),
+)
+
+
+def stale_recipients(evidence):
+    """Who approved ``evidence`` and who submitted it (each once)."""
+    ids = dict.fromkeys(filter(None, (approval(evidence)[0], submitter(evidence))))
+    users = (api.user.get(userid=user_id) for user_id in ids)
+    return [user for user in users if user is not None]
+
+
+def mail_stale(evidence, reason):
+    """Tell the approver and the submitter that the intranet item behind
+    ``evidence`` changed since approval (``reason``: a STALE_REASONS code)."""
+    from collective.nrlabel.evidence.intranet import stale_reason_text
+
+    mapping = _mapping(evidence, reason=stale_reason_text(reason))
+    subject, body = (Message(text, mapping=mapping) for text in STALE_MAIL)
+    for user in stale_recipients(evidence):
         send(user, subject, body)

@@ -7,9 +7,14 @@ amount of evidence, and no object is woken up.
 - A criterion is *covered* when it is applicable and has at least one approved
   evidence valid through the date of reference (the end of the next audit's
   window, or today when no audit is planned).
-- Traffic light: green (covered), amber (only pending evidence, or approved
-  evidence that expires before the date of reference), red (nothing), and
-  ``na`` for a criterion that does not apply.
+- Traffic light: green (covered), amber (only pending evidence, approved
+  evidence that expires before the date of reference, or approved evidence whose
+  intranet item changed since approval: *stale*, never green), red (nothing),
+  and ``na`` for a criterion that does not apply.
+- Stale evidence comes from the catalog's ``nr_stale`` (reason code) and
+  ``nr_stale_since`` metadata (evidence/intranet.py): ``CriterionReadiness.stale``
+  counts it per criterion, ``Readiness.stale_evidence`` lists it (title, @id,
+  reason, since).
 - Readiness % = covered / applicable, per programme, theme and principle.
 """
 
@@ -39,6 +44,7 @@ class CriterionReadiness:
     light: str
     approved: int
     pending: int
+    stale: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Readiness:
     pending_reviews: int
     overdue_actions: int
     expiring_evidence: list = field(default_factory=list)
+    stale_evidence: list = field(default_factory=list)
 
     def as_dict(self):
         return {
@@ -74,6 +81,7 @@ class Readiness:
             "pending_reviews": self.pending_reviews,
             "overdue_actions": self.overdue_actions,
             "expiring_evidence": self.expiring_evidence,
+            "stale_evidence": self.stale_evidence,
             "themes": {
                 code: {**_coverage(cov), "score": self.score.by_theme.get(code)}
                 for code, cov in self.by_theme.items()
@@ -95,6 +103,7 @@ class Readiness:
                     "light": c.light,
                     "approved_evidence": c.approved,
                     "pending_evidence": c.pending,
+                    "stale_evidence": c.stale,
                 }
                 for c in self.criteria
             ],
@@ -139,6 +148,7 @@ def readiness(programme, on=None) -> Readiness:
         pending_reviews=tally.pending_reviews,
         overdue_actions=len(overdue_actions(programme, on)),
         expiring_evidence=sorted(tally.expiring_items, key=lambda e: e["valid_until"]),
+        stale_evidence=sorted(tally.stale_items, key=lambda e: e["since"]),
     )
 
 
@@ -152,11 +162,14 @@ class _EvidenceTally:
     approved: dict = field(default_factory=dict)
     expiring_items: list = field(default_factory=list)
     pending_reviews: int = 0
+    stale: dict = field(default_factory=dict)
+    stale_items: list = field(default_factory=list)
 
 
 def _tally_evidence(brains, today, reference) -> _EvidenceTally:
     """Count evidence per criterion: expired covers nothing, approved evidence that
-    ends before the date of reference only half covers (amber)."""
+    ends before the date of reference, or whose intranet item changed since
+    approval, only half covers (amber)."""
     tally = _EvidenceTally()
     for brain in brains:
         criteria = brain.nr_criteria or ()
@@ -170,14 +183,35 @@ def _tally_evidence(brains, today, reference) -> _EvidenceTally:
             continue
         for uid in criteria:
             tally.approved[uid] = tally.approved.get(uid, 0) + 1
+        stale = _count_stale(tally, brain, criteria)
         if until and until < reference:
             tally.expiring.update(criteria)
             tally.expiring_items.append(
                 {"title": brain.Title, "@id": brain.getURL(), "valid_until": until}
             )
-        else:
+        elif not stale:
             tally.valid.update(criteria)
     return tally
+
+
+def _count_stale(tally, brain, criteria) -> bool:
+    """Count approved ``brain`` as stale (amber) when its intranet item changed
+    since approval (catalog metadata: nothing is woken up)."""
+    reason = getattr(brain, "nr_stale", None)
+    if not reason or not isinstance(reason, str):  # None, or Missing.Value
+        return False
+    tally.expiring.update(criteria)
+    for uid in criteria:
+        tally.stale[uid] = tally.stale.get(uid, 0) + 1
+    tally.stale_items.append(
+        {
+            "title": brain.Title,
+            "@id": brain.getURL(),
+            "reason": reason,
+            "since": brain.nr_stale_since,
+        }
+    )
+    return True
 
 
 def _criterion_readiness(item, tally) -> CriterionReadiness:
@@ -202,6 +236,7 @@ def _criterion_readiness(item, tally) -> CriterionReadiness:
         light=light,
         approved=tally.approved.get(uid, 0),
         pending=tally.pending.get(uid, 0),
+        stale=tally.stale.get(uid, 0),
     )
 
 

@@ -2,7 +2,7 @@
 existing evidence" on a criterion.
 
 The forms are Dexterity's with the editor's way through them: what the evidence is
-(file, link or note) first, the criterion's expected evidence above, the "exactly
+(file, link, note or intranet item) first, the criterion's expected evidence above, the "exactly
 one of" error next to the file field, no inline validation while tabbing, and a
 message saying what happened. Saving rejected evidence revises it (back to draft).
 """
@@ -49,6 +49,7 @@ FIELD_ORDER = (
     "file",
     "link",
     "note",
+    "intranet_item",
     "IBasic.title",
     "IBasic.description",
     "kind",
@@ -94,6 +95,7 @@ class EvidenceFormMixin:
 
     def updateWidgets(self, prefix=None):
         super().updateWidgets(prefix)
+        self._intranet_picker()
         picker = self.widgets.get("supported_criteria")
         if picker is not None and getattr(picker, "pattern_options", None):
             # A copy: the schema's options are shared by every form.
@@ -103,8 +105,25 @@ class EvidenceFormMixin:
                 f"{CRITERIA_VOCABULARY_VIEW}",
             )
 
+    def _intranet_picker(self):
+        """The intranet item's content browser starts at the site root (not the
+        criterion's folder) and offers every type but the add-on's own: the
+        field's constraint refuses anything inside a programme anyway."""
+        widget = self.widgets.get("intranet_item")
+        if widget is None or not hasattr(widget, "pattern_options"):
+            return
+        portal = api.portal.get()
+        types = api.portal.get_tool("portal_types").listContentTypes()
+        widget.pattern_options = dict(
+            widget.pattern_options or {},
+            basePath="/".join(portal.getPhysicalPath()),
+            selectableTypes=[t for t in types if not t.startswith("nr_")],
+            favorites=False,
+        )
+
     def extractData(self, setErrors=True):
-        """Dexterity's, with the "exactly one of a file, a link or a note" error
+        """Dexterity's, with the "exactly one of a file, a link, a note or an
+        intranet item" error
         moved from the top of the form to the file field."""
         data, errors = super().extractData(setErrors=setErrors)
         moved = []
@@ -132,9 +151,10 @@ class EvidenceFormMixin:
     def formErrorsMessage(self):
         if self.content_error:
             return _(
-                "error_evidence_content_status",
+                "error_evidence_content_status_intranet",
                 default="The evidence has no content, or more than one: give "
-                "exactly one of a file, a link or a note (see the “File” field).",
+                "exactly one of a file, a link, a note or an intranet item (see "
+                "the “File” field).",
             )
         return super().formErrorsMessage
 

@@ -1,4 +1,10 @@
-"""NR Evidence: a file, a link or a note that shows a criterion is met."""
+"""NR Evidence: a file, a link, a note or an intranet item that shows a criterion
+is met.
+
+``intranet_item`` is a relation to an existing item of the intranet (any type,
+outside every programme); what was approved of it is pinned at approval and
+watched afterwards (``evidence/intranet.py``, ``subscribers/intranet.py``).
+"""
 
 from AccessControl import ClassSecurityInfo
 from AccessControl import getSecurityManager
@@ -6,9 +12,11 @@ from AccessControl.class_init import InitializeClass
 from collective.nrlabel import _
 from collective.nrlabel.audit.freeze import frozen_by_audit
 from collective.nrlabel.content.criterion import criterion_picker
+from collective.nrlabel.evidence.rules import check_intranet_item
 from collective.nrlabel.evidence.rules import check_link
 from collective.nrlabel.evidence.rules import check_upload
-from collective.nrlabel.evidence.rules import may_review
+from collective.nrlabel.evidence.rules import may_reapprove
+from collective.nrlabel.evidence.rules import may_review_in_state
 from plone.app.textfield import RichText
 from plone.app.z3cform.widgets.contentbrowser import ContentBrowserFieldWidget
 from plone.autoform import directives
@@ -24,23 +32,26 @@ from zope.interface import invariant
 
 
 CONTENT_MESSAGE = _(
-    "error_evidence_content",
-    default="Give exactly one of a file, a link or a note.",
+    "error_evidence_content_intranet",
+    default="Give exactly one of a file, a link, a note or an intranet item.",
 )
+
+CONTENT_FIELDS = ("file", "link", "note", "intranet_item")
 
 
 def given_content(data) -> list[str]:
-    """Which of file, link and note ``data`` gives (an empty note does not count)."""
+    """Which of file, link, note and intranet item ``data`` gives (an empty note
+    does not count)."""
     return [
         name
-        for name in ("file", "link", "note")
+        for name in CONTENT_FIELDS
         if getattr(data, name, None) not in (None, "")
         and not (name == "note" and not getattr(data.note, "raw", "").strip())
     ]
 
 
 class EvidenceContentError(Invalid):
-    """Not exactly one of a file, a link and a note."""
+    """Not exactly one of a file, a link, a note and an intranet item."""
 
 
 DATES_MESSAGE = _(
@@ -94,6 +105,23 @@ class IEvidence(model.Schema):
         default_mime_type="text/html",
         output_mime_type="text/x-html-safe",
         allowed_mime_types=("text/html",),
+    )
+
+    # Any item of the intranet the editor can view (the catalog vocabulary is
+    # searched with their rights), never one inside a programme. The add-on's
+    # forms give it a content browser that starts at the site root
+    # (browser/evidence_forms.py); REST takes a UID, a path or a URL.
+    directives.widget("intranet_item", ContentBrowserFieldWidget)
+    intranet_item = RelationChoice(
+        title=_("label_evidence_intranet_item", default="Intranet item"),
+        description=_(
+            "help_evidence_intranet_item",
+            default="A page, file or other item already on the intranet. The "
+            "version approved is recorded, and any later change is flagged.",
+        ),
+        vocabulary="plone.app.vocabularies.Catalog",
+        required=False,
+        constraint=check_intranet_item,
     )
 
     kind = schema.Choice(
@@ -160,8 +188,16 @@ class Evidence(Item):
 
     @security.public
     def nr_may_review(self):
-        """Workflow guard of approve and reject (segregation of duties)."""
-        return may_review(self, getSecurityManager().getUser())
+        """Workflow guard of approve and reject (segregation of duties; approved
+        evidence is rejected only when its intranet item changed, never during
+        an audit)."""
+        return may_review_in_state(self, getSecurityManager().getUser())
+
+    @security.public
+    def nr_may_reapprove(self):
+        """Workflow guard of reapprove: approved intranet evidence whose item
+        changed since approval, outside an audit, by another reviewer."""
+        return may_reapprove(self, getSecurityManager().getUser())
 
     @security.public
     def nr_may_change(self):

@@ -1,5 +1,6 @@
 """Rules about evidence shared by forms, the REST API, workflow guards and views:
-uploads, who submitted and approved it, who may review it, what it supports.
+uploads, links, intranet items, who submitted and approved it, who may review it
+(and re-approve it when its intranet item changed), what it supports.
 """
 
 from collective.nrlabel import _
@@ -105,6 +106,50 @@ def check_link(value: str | None) -> bool:
     return True
 
 
+class IntranetItemRefused(ValidationError):
+    """An intranet item that cannot be evidence."""
+
+    def doc(self):
+        return self.args[0] if self.args else super().doc()
+
+
+def check_intranet_item(value) -> bool:
+    """Field constraint of ``intranet_item``: an item of the intranet, never the
+    site itself nor anything inside a programme (evidence of evidence would
+    prove nothing, and its own review would be bypassed).
+
+    Forms and the REST API (plone.restapi resolves a UID, a path or a URL to the
+    object first) both call it; whether the editor may view the item is the
+    catalog vocabulary's check.
+    """
+    from collective.nrlabel.programme_tree import programme_of
+    from plone.base.interfaces import IPloneSiteRoot
+
+    target = getattr(value, "to_object", value)
+    if target is None:
+        return True
+    if IPloneSiteRoot.providedBy(target):
+        raise IntranetItemRefused(
+            _(
+                "error_intranet_item_site",
+                default="The site itself cannot be evidence: choose a page, a "
+                "file or another item of the intranet.",
+            )
+        )
+    if programme_of(target) is not None or str(
+        getattr(target, "portal_type", "")
+    ).startswith("nr_"):
+        raise IntranetItemRefused(
+            _(
+                "error_intranet_item_in_programme",
+                default="This item belongs to a Label NR programme: choose an item "
+                "of the intranet outside the programmes (evidence cannot be "
+                "another programme's content).",
+            )
+        )
+    return True
+
+
 def file_extension(filename: str | None) -> str:
     """The lower-case extension of ``filename`` without the dot ("" if none)."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -172,6 +217,9 @@ def review_state(evidence) -> str | None:
 OVERRIDE_ROLES = ("Manager", "Site Administrator")
 # The transitions that are a review (segregation of duties, override notes).
 REVIEW_TRANSITIONS = ("approve", "reject")
+# Re-approving stale intranet evidence is a review too (same segregation of
+# duties), but it has no "reject instead" counterpart in the review form.
+SEGREGATED_TRANSITIONS = (*REVIEW_TRANSITIONS, "reapprove")
 
 
 def authors(evidence) -> set[str]:
@@ -227,6 +275,34 @@ def may_review(evidence, user) -> bool:
     if not is_own_evidence(evidence, user.getId()):
         return True
     return bool(set(user.getRolesInContext(evidence)) & set(OVERRIDE_ROLES))
+
+
+def may_review_in_state(evidence, user) -> bool:
+    """Guard of approve and reject: ``may_review``, and for approved evidence
+    (reject from approved) only when its intranet item changed since approval
+    and no audit of its programme is in progress."""
+    if not may_review(evidence, user):
+        return False
+    if review_state(evidence) != "approved":
+        return True
+    return _approved_review_open(evidence)
+
+
+def may_reapprove(evidence, user) -> bool:
+    """Guard of reapprove: approved evidence whose intranet item changed since
+    approval, outside an audit, reviewed by someone who did not author it."""
+    if review_state(evidence) != "approved":
+        return False
+    return _approved_review_open(evidence) and may_review(evidence, user)
+
+
+def _approved_review_open(evidence) -> bool:
+    """Whether approved evidence may be reviewed again: stale, not frozen (the
+    auditor keeps seeing the version that was approved)."""
+    from collective.nrlabel.audit.freeze import frozen_by_audit
+    from collective.nrlabel.evidence.intranet import is_stale
+
+    return is_stale(evidence) and not frozen_by_audit(evidence)
 
 
 def supported_criteria(evidence) -> list:
@@ -299,7 +375,7 @@ def _forbidden_reason(evidence, transition):
     from collective.nrlabel.audit.freeze import frozen_by_audit
     from plone import api
 
-    if transition.id in REVIEW_TRANSITIONS and not may_review(
+    if transition.id in SEGREGATED_TRANSITIONS and not may_review(
         evidence, _security_user()
     ):
         return _(
@@ -317,6 +393,9 @@ def _forbidden_reason(evidence, transition):
             default="An audit is in progress: approved evidence cannot be reopened "
             "until it ends.",
         )
+    stale_refusal = _stale_review_refusal(evidence, transition.id)
+    if stale_refusal is not None:
+        return stale_refusal
     user = api.user.get_current()
     return _(
         "refusal_not_allowed",
@@ -326,6 +405,35 @@ def _forbidden_reason(evidence, transition):
             "transition": _(transition.title),
         },
     )
+
+
+def _stale_review_refusal(evidence, transition_id):
+    """Why approved evidence cannot be re-approved or rejected now: its intranet
+    item has not changed, or an audit is in progress; None otherwise."""
+    from collective.nrlabel.audit.freeze import frozen_by_audit
+    from collective.nrlabel.evidence.intranet import is_stale
+    from collective.nrlabel.permissions import ReviewEvidence
+    from plone import api
+
+    if transition_id not in ("reapprove", "reject"):
+        return None
+    if review_state(evidence) != "approved":
+        return None
+    if not api.user.has_permission(ReviewEvidence, obj=evidence):
+        return None
+    if frozen_by_audit(evidence):
+        return _(
+            "refusal_reapprove_frozen",
+            default="An audit is in progress: the auditor keeps seeing the version "
+            "that was approved. Re-approve or reject this evidence after the audit.",
+        )
+    if not is_stale(evidence):
+        return _(
+            "refusal_reapprove_not_stale",
+            default="This evidence has not changed since it was approved: there "
+            "is nothing to re-approve or reject.",
+        )
+    return None
 
 
 def _security_user():
