@@ -11,6 +11,7 @@ from collective.nrlabel.evidence.intranet import intranet_item
 from collective.nrlabel.evidence.intranet import is_stale
 from collective.nrlabel.evidence.intranet import PIN_COMMENT
 from collective.nrlabel.evidence.intranet import pin_of
+from collective.nrlabel.evidence.intranet import pinned_copy
 from collective.nrlabel.evidence.intranet import pinned_version
 from collective.nrlabel.evidence.intranet import stale_of
 from collective.nrlabel.evidence.rules import IntranetItemRefused
@@ -165,6 +166,7 @@ class TestPin:
         assert pinned.modified == page.modified().ISO8601()
         assert pinned.sha256 == sha(PAGE_TEXT.encode("utf-8"))
         assert pinned.size == len(PAGE_TEXT.encode("utf-8"))
+        assert pinned_copy(evidence) is None  # the version repository has it
         assert not is_stale(evidence)
         assert intranet_item(evidence) == page
 
@@ -192,6 +194,12 @@ class TestPin:
         assert pinned.sha256 == sha(FILE_BYTES)
         assert pinned.size == len(FILE_BYTES)
         assert pinned.version_id is None  # File is not versionable on this site
+        # So the approved bytes are kept: a replaced file would be lost.
+        assert pinned_copy(evidence).data == FILE_BYTES
+        with api.env.adopt_roles(["Manager"]):
+            intranet["report"].file = NamedBlobFile(b"%PDF v2", filename="v2.pdf")
+        assert pinned_copy(evidence).data == FILE_BYTES
+        assert pinned_copy(evidence).filename == "rapport.pdf"
 
     def test_a_folder_is_pinned_by_its_title_and_description(self, intranet, criterion):
         folder = intranet["archive"]
@@ -279,6 +287,11 @@ class TestStale:
         assert stale_of(evidence).reason == "deleted"
         assert intranet_item(evidence) is None
         assert pin_of(evidence).title == "Politique NR"
+        # CMFEditions purged the history: the pinned version was kept first.
+        copy = pinned_copy(evidence)
+        assert copy.data == PAGE_TEXT.encode("utf-8")
+        assert sha(copy.data) == pin_of(evidence).sha256
+        assert copy.filename == "policy.html"
 
     def test_first_change_is_the_date_latest_is_the_reason(self, intranet, criterion):
         evidence = intranet_evidence(criterion, intranet["page"])

@@ -74,9 +74,9 @@ class IEvidence(model.Schema):
     file = NamedBlobFile(
         title=_("label_evidence_file", default="File"),
         description=_(
-            "help_evidence_file",
-            default="A document (policy, report, record…). Give a file, a link or a "
-            "note, only one.",
+            "help_evidence_file_intranet",
+            default="A document (policy, report, record…). Give a file, a link, a "
+            "note or an intranet item, only one.",
         ),
         required=False,
         constraint=check_upload,

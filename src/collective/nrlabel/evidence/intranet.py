@@ -33,6 +33,12 @@ For the next parts of the feature:
   current user's rights (check them before showing anything), None if deleted;
 - ``pinned_version(evidence)``: the pinned version's object from the version
   repository (unrestricted), or None (not versionable, history purged);
+- ``pinned_copy(evidence)``: a ``NamedBlobFile`` of the approved bytes kept in
+  the evidence when the version repository cannot give them back: taken at
+  approval for an item that is not versionable (a File on a default site: a
+  replaced file would be lost), and at deletion for one that is (CMFEditions
+  purges a deleted item's history). The audit pack reads ``pinned_copy``, then
+  ``pinned_version``, and says the approved version is missing otherwise;
 - ``content_bytes(obj)`` → an iterator of byte chunks, ``content_digest(obj)``
   → (sha256 hex, size): the same rule for the pin and for the audit pack.
 """
@@ -46,9 +52,12 @@ from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 import hashlib
+import os
+import tempfile
 
 
 PIN_KEY = "collective.nrlabel.intranet_pin"
+COPY_KEY = "collective.nrlabel.intranet_copy"
 STALE_KEY = "collective.nrlabel.intranet_stale"
 CHUNK = 1024 * 1024
 PIN_COMMENT = "Label NR: approved as evidence"
@@ -214,7 +223,10 @@ def pin(evidence) -> Pin | None:
     if item is None:
         _reindex(evidence)
         return None
+    annotations.pop(COPY_KEY, None)
     version_id = save_version_if_changed(item)
+    if version_id is None:
+        keep_copy(evidence, item)
     sha256, size = content_digest(item)
     pinned = Pin(
         uid=api.content.get_uuid(item),
@@ -251,6 +263,46 @@ def pinned_version(evidence):
         ).data.object
     except Exception:  # purged or unregistered history: the pack says "missing"
         return None
+
+
+def keep_copy(evidence, source) -> None:
+    """Keep ``content_bytes(source)`` in ``evidence`` as a blob (streamed through
+    a temporary file that the blob storage takes over: never all in memory)."""
+    from plone.namedfile.file import NamedBlobFile
+
+    value = _primary_value(source)
+    is_text = isinstance(getattr(value, "raw", None), str)
+    filename = getattr(value, "filename", None) or (
+        f"{source.getId()}.html" if is_text else f"{source.getId()}.txt"
+    )
+    content_type = getattr(value, "contentType", None) or (
+        "text/html" if is_text else "text/plain"
+    )
+    with tempfile.NamedTemporaryFile(delete=False) as out:
+        for chunk in content_bytes(source):
+            out.write(chunk)
+    try:
+        with open(out.name, "rb") as data:
+            copy = NamedBlobFile(data=data, filename=filename, contentType=content_type)
+    finally:
+        if os.path.exists(out.name):
+            os.unlink(out.name)
+    IAnnotations(evidence)[COPY_KEY] = copy
+
+
+def keep_pinned_version(evidence) -> None:
+    """Before the pinned item is deleted (and CMFEditions purges its history),
+    keep its pinned version's bytes in ``evidence``."""
+    if IAnnotations(evidence).get(COPY_KEY) is not None:
+        return
+    version = pinned_version(evidence)
+    if version is not None:
+        keep_copy(evidence, version)
+
+
+def pinned_copy(evidence):
+    """The approved bytes kept in the evidence (a ``NamedBlobFile``), or None."""
+    return IAnnotations(evidence).get(COPY_KEY)
 
 
 # -- Staleness -----------------------------------------------------------------------

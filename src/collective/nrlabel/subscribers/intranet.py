@@ -10,6 +10,7 @@ when it is approved or re-approved.
 
 from Acquisition import aq_base
 from collective.nrlabel.evidence.intranet import evidence_pinning
+from collective.nrlabel.evidence.intranet import keep_pinned_version
 from collective.nrlabel.evidence.intranet import mark_stale
 from collective.nrlabel.evidence.intranet import pin
 from collective.nrlabel.evidence.intranet import pin_of
@@ -80,9 +81,14 @@ def item_moved(obj, event):
 
 def item_will_be_removed(obj, event):
     """Deleted (itself or a folder above it): before the relation breaks, while
-    the item can still be found by its int id."""
-    if _watched(obj):
-        _stale(obj, "deleted")
+    the item can still be found by its int id, and before CMFEditions purges its
+    history (the pinned version is kept in the evidence first)."""
+    if not _watched(obj):
+        return
+    for evidence in evidence_pinning(obj):
+        keep_pinned_version(evidence)
+        if mark_stale(evidence, "deleted"):
+            mail_stale(evidence, "deleted")
 
 
 def item_transitioned(obj, event):
