@@ -605,26 +605,3 @@ class TestOverHttp:
         edit_text(page, "<p>v3</p>")
         transaction.commit()
         assert mailhost.messages == []
-
-
-def test_upgrade_of_an_existing_site(portal, criterion):
-    """What step 1007 runs: reviewers get back "Review evidence" on approved
-    evidence approved before the upgrade, and the catalog knows nr_stale."""
-    from collective.nrlabel.evidence.intranet import upgrade_existing_site
-    from AccessControl.Permission import Permission
-    from collective.nrlabel.permissions import ReviewEvidence
-
-    evidence = add_evidence(criterion)
-    transition(evidence, "author", "submit")
-    transition(evidence, "reviewer", "approve")
-    permission = Permission(ReviewEvidence, (), evidence)
-    permission.setRoles(())  # as approved evidence was before the upgrade
-    assert not set(Permission(ReviewEvidence, (), evidence).getRoles())
-    catalog = api.portal.get_tool("portal_catalog")
-    catalog.delIndex("nr_stale")
-    with api.env.adopt_roles(["Manager"]):
-        count = upgrade_existing_site(api.portal.get_tool("portal_setup"))
-    assert count == 1
-    assert "nr_stale" in catalog.indexes()
-    roles = set(Permission(ReviewEvidence, (), evidence).getRoles())
-    assert {"NR Reviewer", "NR Lead"} <= roles

@@ -78,5 +78,6 @@ def test_setup_site_runs_the_pending_upgrades_of_a_kept_site(portal, setup_tool)
 
     assert upgrade_addon(portal) is None  # up to date
     setup_tool.setLastVersionForProfile(PROFILE, "1005")
-    assert upgrade_addon(portal) == ("1005", "1006")
-    assert setup_tool.getLastVersionForProfile(PROFILE) == ("1006",)
+    target = setup_tool.getVersionForProfile(PROFILE)
+    assert upgrade_addon(portal) == ("1005", target)
+    assert setup_tool.getLastVersionForProfile(PROFILE) == (target,)

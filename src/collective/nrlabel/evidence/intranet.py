@@ -368,28 +368,3 @@ def stale_reason_text(reason: str):
 
 
 # -- Existing sites ------------------------------------------------------------------
-
-
-def upgrade_existing_site(setup_tool) -> int:
-    """What upgrade step 1007 runs (the lead wires it): the catalog's ``nr_stale``
-    index and ``nr_stale``/``nr_stale_since`` columns, the evidence workflow's
-    ``reapprove`` and ``reject`` from approved, and the new permission map of the
-    approved state (reviewers hold "Review evidence" there) on existing approved
-    evidence. No evidence is stale yet, so nothing else is reindexed; readiness
-    reads a missing column as "not stale". Returns how many items were updated.
-    """
-    setup_tool.runImportStepFromProfile(
-        "profile-collective.nrlabel:default", "catalog", run_dependencies=False
-    )
-    setup_tool.runImportStepFromProfile(
-        "profile-collective.nrlabel:default", "workflow", run_dependencies=False
-    )
-    workflow = api.portal.get_tool("portal_workflow")["nr_evidence_workflow"]
-    brains = api.content.find(
-        portal_type="nr_evidence", review_state="approved", unrestricted=True
-    )
-    for brain in brains:
-        evidence = brain._unrestrictedGetObject()
-        if workflow.updateRoleMappingsFor(evidence):
-            evidence.reindexObjectSecurity()
-    return len(brains)
