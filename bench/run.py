@@ -37,6 +37,7 @@ import transaction
 MB = 1024 * 1024
 PACK_FILE_MB = 5
 COMMIT_EVERY = 500
+STALE_REPEAT = 25
 PASSWORD = "bench-password-1"
 SEED = 2026
 
@@ -757,6 +758,8 @@ def build_data(args, site, users, rng):
     audit_end = add_audit(programme, clock.today())
     transaction.commit()
     criteria = criteria_of(programme)
+    probe = StaleProbe(site, programme, users)
+    stale_alone = probe.measure(STALE_REPEAT)
     log(f"programme with {len(criteria)} criteria; building the data…")
     with bulk_gc(), no_initial_versions(site):
         states, evidence_seconds = build_evidence(
@@ -775,7 +778,100 @@ def build_data(args, site, users, rng):
     # (timeit turns the collector off for the same reason).
     gc.collect()
     gc.freeze()
+    stale_crowded = probe.measure(STALE_REPEAT)
+    commit()
+    build += (
+        "\nmarking stale (one edit of an intranet page used as evidence), "
+        f"1 evidence item in the site → {args.evidence + 1}:"
+        f"\n  the add-on's subscriber {ms(stale_alone[1]).strip()} → "
+        f"{ms(stale_crowded[1]).strip()} "
+        f"(ratio {stale_crowded[1] / stale_alone[1]:.2f}×, target ≈ 1×: O(1))"
+        f"\n  the whole edit (Plone's indexing and versioning too) "
+        f"{ms(stale_alone[0]).strip()} → {ms(stale_crowded[0]).strip()} "
+        f"(ratio {stale_crowded[0] / stale_alone[0]:.2f}×)"
+    )
     return programme, empty, criteria, build
+
+
+class StaleProbe:
+    """One intranet page used as approved evidence: the cost of one edit of the
+    page (Plone's handlers, versioning and the add-on's staleness subscriber,
+    which finds the evidence through the relation catalog). Measured once with
+    that single evidence item in the site, and again after the bulk build: the
+    ratio says whether marking stale grows with the number of evidence items."""
+
+    def __init__(self, site, programme, users):
+        from collective.nrlabel.evidence.intranet import is_stale
+        from plone import api
+        from plone.app.textfield.value import RichTextValue
+        from plone.dexterity.utils import createContentInContainer
+
+        self.is_stale = is_stale
+        self.rich = RichTextValue
+        self.page = api.content.create(
+            container=site,
+            type="Document",
+            id="politique-nr",
+            title="Politique numérique responsable",
+            text=RichTextValue("<p>Version 1</p>"),
+        )
+        criterion = criteria_of(programme)[0]
+        workflow = site.portal_workflow
+        with acting_as(users["author"]):
+            self.evidence = createContentInContainer(
+                criterion,
+                "nr_evidence",
+                checkConstraints=False,
+                title="Politique (page de l'intranet)",
+                intranet_item=self._relation(self.page),
+                document_date=date.today(),
+                kind="policy",
+            )
+            workflow.doActionFor(self.evidence, "submit")
+        with acting_as(users["reviewer"]):
+            workflow.doActionFor(self.evidence, "approve")
+        self.edits = 0
+        commit()
+
+    @staticmethod
+    def _relation(obj):
+        from z3c.relationfield import RelationValue
+        from zope.component import getUtility
+        from zope.intid.interfaces import IIntIds
+
+        return RelationValue(getUtility(IIntIds).getId(obj))
+
+    def edit(self):
+        """One edit of the page: (whole edit, the add-on's subscriber alone), each
+        followed (untimed) by the evidence made fresh again."""
+        from collective.nrlabel.subscribers.intranet import item_modified
+        from zope.event import notify
+        from zope.lifecycleevent import ObjectModifiedEvent
+
+        self.edits += 1
+        start = time.perf_counter()
+        self.page.text = self.rich(f"<p>Version {self.edits + 1}</p>")
+        notify(ObjectModifiedEvent(self.page))
+        whole = time.perf_counter() - start
+        self._fresh_again()
+        start = time.perf_counter()
+        item_modified(self.page, ObjectModifiedEvent(self.page))
+        addon = time.perf_counter() - start
+        self._fresh_again()
+        return whole, addon
+
+    def _fresh_again(self):
+        from collective.nrlabel.evidence.intranet import STALE_KEY
+        from zope.annotation.interfaces import IAnnotations
+
+        assert self.is_stale(self.evidence), "the edit did not mark the evidence"
+        IAnnotations(self.evidence).pop(STALE_KEY, None)
+
+    def measure(self, repeat):
+        """Medians of (whole edit, the add-on's part)."""
+        self.edit()  # warm-up
+        runs = [self.edit() for _ in range(repeat)]
+        return tuple(statistics.median(r[i] for r in runs) for i in (0, 1))
 
 
 def measure_readiness(programme, repeat):
