@@ -50,6 +50,9 @@ import zipfile
 
 CHUNK = 1024 * 1024
 MAX_COMPONENT = 80
+# manifest.csv's SHA-256 of an approved intranet version that could not be
+# retrieved (its item deleted with its history): listed, never dropped.
+MISSING = "MISSING"
 
 # manifest.csv's columns: their stable names (for scripts: read the rows with
 # ``csv.DictReader(..., fieldnames=MANIFEST_FIELDS)`` and skip the header) and the
@@ -124,6 +127,11 @@ class PackEntry:
     data: bytes | None = None
     approver_name: str = ""
     supports: tuple = ()
+    # Intranet-item evidence: the pin's SHA-256 (the packed bytes must match
+    # it), whether the approved version is gone, or whether its bytes differ.
+    pinned_sha256: str = ""
+    missing: bool = False
+    mismatch: bool = False
 
 
 @dataclass(frozen=True)
@@ -360,7 +368,9 @@ def _entry(evidence, folder, criterion_code):
         approved=approved.ISO8601() if approved else "",
         valid_until=evidence.valid_until.isoformat() if evidence.valid_until else "",
     )
-    if evidence.file is not None:
+    if evidence.file is None and getattr(evidence, "intranet_item", None) is not None:
+        name = _pinned_entry(evidence, entry)
+    elif evidence.file is not None:
         # An uploaded file's name may carry the uploader's path: only its last part.
         name = safe_component(evidence.file.filename or evidence.getId())
         entry.blob_path = evidence.file._blob.committed()
@@ -381,6 +391,38 @@ def _entry(evidence, folder, criterion_code):
             f"<title>{escape(evidence.Title())}</title>{note}</html>"
         ).encode()
     return entry, name
+
+
+def _pinned_entry(evidence, entry):
+    """Fill ``entry`` with the APPROVED version of an intranet item, never
+    today's: the copy kept in the evidence, else the pinned version from the
+    version repository; ``missing`` when neither exists (the pack says so
+    loudly). Returns the file name, from the evidence's own title."""
+    from collective.nrlabel.evidence.intranet import content_bytes
+    from collective.nrlabel.evidence.intranet import pin_of
+    from collective.nrlabel.evidence.intranet import pinned_copy
+    from collective.nrlabel.evidence.intranet import pinned_version
+
+    pinned = pin_of(evidence)
+    entry.pinned_sha256 = pinned.sha256 if pinned else ""
+    copy = pinned_copy(evidence) if pinned else None
+    if copy is not None:
+        try:
+            entry.blob_path = copy._blob.committed()
+        except Exception:  # not committed yet (same transaction): its bytes
+            entry.data = copy.data
+        extension = (copy.filename or "").rpartition(".")[2]
+        return title_component(evidence.Title(), f".{extension}" if extension else "")
+    version = pinned_version(evidence) if pinned else None
+    if version is None:
+        entry.missing = True
+        return title_component(evidence.Title())
+    value = getattr(version, "file", None) or getattr(version, "image", None)
+    extension = ".html"
+    if value is not None and getattr(value, "filename", None):
+        extension = "." + value.filename.rpartition(".")[2]
+    entry.data = b"".join(content_bytes(version))
+    return title_component(evidence.Title(), extension)
 
 
 def _put_back_to_sleep(evidence):
@@ -438,10 +480,14 @@ def stream_pack(entries, title, generated=None, labels=None, contents=None):
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for entry in entries:
             path = "/".join(entry.folder + (entry.name,))
+            if entry.missing:
+                manifest.append((path, MISSING, 0, entry))
+                continue
             info = zipfile.ZipInfo(path, date_time=date_time)
             sha, size = yield from _write_entry(archive, sink, info, entry)
+            entry.mismatch = bool(entry.pinned_sha256) and sha != entry.pinned_sha256
             manifest.append((path, sha, size, entry))
-        sums = [(sha, path) for path, sha, _size, _entry in manifest]
+        sums = [(sha, path) for path, sha, _size, e in manifest if not e.missing]
         for name, parts in (
             ("manifest.csv", _manifest_csv(manifest, labels.columns)),
             ("index.html", index_html(manifest, title, generated, labels, contents)),
@@ -526,7 +572,7 @@ def _manifest_csv(manifest, header):
         (
             path,
             sha,
-            size,
+            "" if e.missing else size,
             e.criterion,
             e.title,
             e.approver,

@@ -79,6 +79,25 @@ INDEX_TEXTS = {
     "yes": _("value_yes", default="yes"),
     "not_applicable": _("light_na", default="Not applicable"),
     "applicable": _("column_applicable", default="Applicable"),
+    "missing_heading": _(
+        "pack_missing_heading", default="Warning: approved versions missing"
+    ),
+    "missing_intro": _(
+        "pack_missing_intro",
+        default="The approved version of these intranet documents could not be "
+        "retrieved (the document was deleted and no copy was kept): the pack "
+        "does not hold them, and the manifest lists them as MISSING.",
+    ),
+    "mismatch_intro": _(
+        "pack_mismatch_intro",
+        default="The bytes packed for these intranet documents do not match the "
+        "SHA-256 recorded at approval:",
+    ),
+    "missing": _("pack_missing", default="MISSING: approved version not retrievable"),
+    "mismatch": _(
+        "pack_mismatch", default="Does not match the SHA-256 recorded at approval"
+    ),
+    "pinned_sha256": _("pack_pinned_sha256", default="SHA-256 at approval"),
 }
 
 
@@ -164,6 +183,7 @@ def index_html(manifest, title, generated, labels, contents):
     """The pack's table of contents for people, as UTF-8 bytes, part by part."""
     parts = itertools.chain(
         (_index_head(title, generated, labels, contents, len(manifest)),),
+        (_index_warnings(manifest, labels),),
         (_index_check(labels), _index_summary(labels, contents)),
         (_index_gaps(labels, contents),),
         _index_criteria(manifest, labels, contents),
@@ -208,6 +228,37 @@ WINDOWS_CHECK = (
     "  \"$file : $(if ($ok) { 'OK' } else { 'FAILED' })\"\n"
     "}"
 )
+
+
+def _index_warnings(manifest, labels):
+    """A visible warning, at the top, for intranet evidence whose approved
+    version is missing or whose packed bytes do not match the pin."""
+    missing = [(p, e) for p, _s, _z, e in manifest if e.missing]
+    mismatched = [(p, e) for p, _s, _z, e in manifest if e.mismatch]
+    if not missing and not mismatched:
+        return ""
+
+    def items(rows):
+        return "".join(
+            f"<li>{_code_link(e.criterion)} — {escape(e.title)}"
+            f' (<a href="{escape(e.url)}">{escape(e.url)}</a>)</li>'
+            for _p, e in rows
+        )
+
+    parts = [
+        '<section id="warnings" role="alert" style="border:3px solid #9c0006;'
+        'background:#ffc7ce;color:#4a0003;padding:.75rem;border-radius:6px">'
+        f"<h2>{escape(labels['missing_heading'])}</h2>"
+    ]
+    if missing:
+        parts.append(
+            f"<p>{escape(labels['missing_intro'])}</p><ul>{items(missing)}</ul>"
+        )
+    if mismatched:
+        parts.append(
+            f"<p>{escape(labels['mismatch_intro'])}</p><ul>{items(mismatched)}</ul>"
+        )
+    return "".join(parts) + "</section>"
 
 
 def _index_check(labels):
@@ -408,11 +459,26 @@ def _evidence_list(labels, files):
     if not files:
         return f"<p><em>{escape(labels['no_evidence'])}</em></p>"
     items = "".join(
-        f'<li class="file"><a href="{escape(quote(path))}">{escape(e.title)}</a>'
+        f'<li class="file">{_file_name(labels, path, e)}'
         f'<ul class="facts">{_file_facts(labels, sha, size, e, home)}</ul></li>'
         for path, sha, size, e, home in files
     )
     return f"<p><strong>{escape(labels['evidence'])}</strong></p><ul>{items}</ul>"
+
+
+def _file_name(labels, path, entry):
+    """The file's link, or its title and a loud MISSING when it is not there."""
+    if entry.missing:
+        return (
+            f"{escape(entry.title)} — "
+            f'<strong class="light light-red">{escape(labels["missing"])}</strong>'
+        )
+    link = f'<a href="{escape(quote(path))}">{escape(entry.title)}</a>'
+    if entry.mismatch:
+        link += (
+            f' — <strong class="light light-red">{escape(labels["mismatch"])}</strong>'
+        )
+    return link
 
 
 def _file_facts(labels, sha, size, entry, home):
@@ -427,8 +493,12 @@ def _file_facts(labels, sha, size, entry, home):
         facts.append(
             (head["valid_until"], escape(human_date(entry.valid_until, language)))
         )
-    facts.append((head["size"], str(size)))
-    facts.append((head["sha256"], f'<code class="sha">{sha}</code>'))
+    if not getattr(entry, "missing", False):
+        facts.append((head["size"], str(size)))
+        facts.append((head["sha256"], f'<code class="sha">{sha}</code>'))
+    if getattr(entry, "pinned_sha256", ""):
+        pinned = f'<code class="sha">{escape(entry.pinned_sha256)}</code>'
+        facts.append((labels["pinned_sha256"], pinned))
     if home:
         facts.append((labels["filed_with"], _code_link(home)))
     elif entry.supports:

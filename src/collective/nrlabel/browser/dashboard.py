@@ -213,6 +213,7 @@ class DashboardView(BrowserView):
                 "owner": user_name(c.owner) or "—",
                 "maturity": self._maturity(c, levels),
                 "evidence": self._evidence(c),
+                "stale": self._stale(c),
             }
             for c in self.matrix
         ]
@@ -238,6 +239,24 @@ class DashboardView(BrowserView):
             return self.translate(_("dashboard_not_assessed", default="Not assessed"))
         name = maturity_label(c.maturity, levels)
         return f"{c.maturity} — {name}" if name else str(c.maturity)
+
+    def _stale(self, c):
+        """ "Changed since approval" (with the count when more than one) for a
+        criterion whose approved intranet evidence changed since (amber)."""
+        count = getattr(c, "stale", 0)
+        if not count:
+            return ""
+        if count == 1:
+            return self.translate(
+                _("badge_changed_since_approval", default="Changed since approval")
+            )
+        return self.translate(
+            _(
+                "dashboard_stale_many",
+                default="${count} changed since approval",
+                mapping={"count": count},
+            )
+        )
 
     def _evidence(self, c):
         """ "2 approved, 1 awaiting review" in the user's language."""

@@ -5,11 +5,13 @@ unlogged.
 """
 
 from collective.nrlabel.audit.downloads import record_file_read
+from plone import api
 from plone.formwidget.namedfile.widget import Download as WidgetDownload
 from plone.namedfile.browser import DisplayFile
 from plone.namedfile.browser import Download
 from plone.namedfile.scaling import ImageScale
 from plone.namedfile.scaling import ImageScaling
+from Products.Five.browser import BrowserView
 
 
 def no_sniffing(response):
@@ -78,3 +80,70 @@ class EvidenceWidgetDownload(WidgetDownload):
         if IEvidence.providedBy(content) and hasattr(file, "filename"):
             serve_evidence_file(content, self.request, file.filename)
         return super().__call__()
+
+
+def pinned_file(evidence):
+    """The approved version of ``evidence``'s intranet item as (file, filename),
+    or None: the copy kept in the evidence, else the pinned version's file, else
+    its text as an HTML file. Never today's item. The name comes from the
+    evidence's own title, not from the item (whose title may be secret)."""
+    from collective.nrlabel.evidence.intranet import content_bytes
+    from collective.nrlabel.evidence.intranet import pin_of
+    from collective.nrlabel.evidence.intranet import pinned_copy
+    from collective.nrlabel.evidence.intranet import pinned_version
+    from collective.nrlabel.evidence.rules import safe_filename
+    from plone.namedfile.file import NamedFile
+    from plone.rfc822.interfaces import IPrimaryFieldInfo
+
+    if pin_of(evidence) is None:
+        return None
+    file = pinned_copy(evidence)
+    if file is None:
+        version = pinned_version(evidence)
+        if version is None:
+            return None
+        try:
+            value = IPrimaryFieldInfo(version).value
+        except TypeError:
+            value = None
+        if hasattr(value, "open"):
+            file = value
+        else:
+            file = NamedFile(
+                b"".join(content_bytes(version)),
+                contentType="text/html",
+                filename=f"{evidence.getId()}.html",
+            )
+    extension = (file.filename or "").rpartition(".")[2]
+    title = (evidence.Title() or evidence.getId()).replace("/", "-")
+    stem = safe_filename(title.replace("\\", "-")) or evidence.getId()
+    return file, f"{stem}.{extension}" if extension else stem
+
+
+class PinnedDownload(BrowserView):
+    """@@nr-pinned on evidence: the approved version of its intranet item, to
+    whoever may View the evidence (an auditor needs no access to the live
+    item), as an attachment with ``nosniff``, logged like every file read."""
+
+    def __call__(self):
+        from collective.nrlabel import _
+        from plone.namedfile.utils import set_headers
+        from plone.namedfile.utils import stream_data
+
+        found = pinned_file(self.context)
+        if found is None:
+            self.request.response.setStatus(404)
+            return api.portal.translate(
+                _(
+                    "error_no_pinned_version",
+                    default="The approved version of this intranet document "
+                    "can no longer be retrieved.",
+                )
+            )
+        file, filename = found
+        # The approved bytes, as they are: no theme, no protect.js injected into
+        # a page's HTML (its SHA-256 must stay the pin's).
+        self.request.environ["plone.transformchain.disable"] = True
+        serve_evidence_file(self.context, self.request, filename)
+        set_headers(file, self.request.response, filename=filename)
+        return stream_data(file)

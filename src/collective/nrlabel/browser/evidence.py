@@ -169,6 +169,60 @@ def evidence_row(evidence, criterion=None, horizon=None):
         "expiry": expiry(evidence, horizon),
         "history": history(evidence),
         "can_edit": api.user.has_permission(ModifyPortalContent, obj=evidence),
+        "intranet": intranet_facts(evidence),
+    }
+
+
+def intranet_facts(evidence):
+    """What the evidence page and the criterion's list say of an intranet item:
+    the pin (version, date, SHA-256) and whether it changed since approval.
+
+    The item's title and address only for someone who may View the live item:
+    a colleague without that right must not learn it through the evidence (the
+    pin's stored title is never shown to them). None for other kinds of evidence.
+    """
+    from collective.nrlabel.evidence.intranet import intranet_item
+    from collective.nrlabel.evidence.intranet import pin_of
+    from collective.nrlabel.evidence.intranet import pinned_copy
+    from collective.nrlabel.evidence.intranet import stale_of
+    from collective.nrlabel.evidence.intranet import stale_reason_text
+    from DateTime import DateTime
+
+    pinned = pin_of(evidence)
+    if pinned is None and getattr(evidence, "intranet_item", None) is None:
+        return None
+    item = intranet_item(evidence)
+    can_view = item is not None and api.user.has_permission(View, obj=item)
+    stale = stale_of(evidence)
+    url = item.absolute_url() if can_view else None
+    return {
+        "pinned": pinned is not None,
+        "version": pinned.version_id + 1
+        if pinned and pinned.version_id is not None
+        else None,
+        "date": localized(DateTime(pinned.modified), long_format=True)
+        if pinned
+        else "",
+        "sha256": pinned.sha256 if pinned else "",
+        "title": (pinned.title if pinned else item.Title()) if can_view else None,
+        "url": url,
+        "hidden": _(
+            "text_deleted_intranet_item", default="an intranet document since deleted"
+        )
+        if item is None
+        else _(
+            "text_hidden_intranet_item",
+            default="an intranet document you cannot open",
+        ),
+        "history_url": f"{url}/@@history" if url else None,
+        "stale_reason": stale_reason_text(stale.reason) if stale else None,
+        "stale_since": localized(DateTime(stale.since), long_format=True)
+        if stale
+        else "",
+        "pinned_url": f"{evidence.absolute_url()}/@@nr-pinned"
+        if pinned
+        and (pinned_copy(evidence) is not None or pinned.version_id is not None)
+        else None,
     }
 
 

@@ -1,0 +1,1 @@
+Intranet evidence shows the approved version (number, date, SHA-256) and "Changed since approval" on the evidence, criterion and dashboard pages; anyone who may see the evidence, an auditor included, downloads the approved version with "Download the approved version", and the audit pack holds those approved bytes (or lists a lost version as missing, loudly).
