@@ -221,13 +221,16 @@ class TestMessagesInTheUsersLanguage:
     ):
         evidence = evidence_in_state(functional_criterion, "approved")
         transaction.commit()
-        response = rest_session("reviewer2").post(
-            f"{evidence.absolute_url()}/@workflow/reject", json={"comment": "non"}
+        # "Revise" only brings *rejected* evidence back to draft.
+        response = rest_session("author").post(
+            f"{evidence.absolute_url()}/@workflow/revise"
         )
         assert response.status_code == 400
         text = message(response)
-        assert "Approuvée" in text and "Refuser" in text or "Rejeter" in text
-        assert "Approved" not in text and "Reject»" not in text
+        assert "Approuvée" in text and "Réviser" in text, text
+        assert "Approved" not in text and "Revise" not in text
+        transaction.begin()
+        assert api.content.get_state(evidence) == "approved"
 
     def test_auditor_reopen_is_not_allowed_not_frozen(self, functional_criterion):
         programme = functional_criterion.__parent__.__parent__.__parent__

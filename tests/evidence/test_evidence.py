@@ -66,7 +66,7 @@ class TestInvariants:
             fields = dict(fields, file=pdf())
         with pytest.raises(Invalid) as raised:
             IEvidence.validateInvariants(Data(**fields))
-        assert "exactly one of a file, a link or a note" in translate(
+        assert "exactly one of a file, a link, a note or an intranet item" in translate(
             raised.value.args[0]
         )
 

@@ -45,7 +45,7 @@ def field_names(html):
 
 
 class TestAddForm:
-    def test_file_link_note_first_on_one_tab_and_expected_evidence_shown(
+    def test_file_link_note_intranet_item_first_on_one_tab_and_expected_evidence_shown(
         self, functional_app, functional_criterion
     ):
         functional_criterion.guidance = "Une charte signée par la direction."
@@ -54,10 +54,11 @@ class TestAddForm:
         browser.open(f"{functional_criterion.absolute_url()}/++add++nr_evidence")
         html = browser.contents
         names = list(dict.fromkeys(field_names(html)))
-        assert names[:4] == [
+        assert names[:5] == [
             "form.widgets.file",
             "form.widgets.link",
             "form.widgets.note",
+            "form.widgets.intranet_item",
             "form.widgets.IBasic.title",
         ], names
         # One tab: no fieldset left for the content, no versioning switch.
@@ -83,7 +84,9 @@ class TestAddForm:
         file_block = html.split('id="formfield-form-widgets-file"', 1)[1].split(
             'id="formfield-form-widgets-link"', 1
         )[0]
-        assert "exactement un fichier, un lien ou une note" in file_block
+        assert (
+            "exactement un fichier, un lien, une note ou un élément de l" in file_block
+        )
         assert "« Fichier »" in html
         transaction.begin()
         assert not api.content.find(portal_type="nr_evidence", unrestricted=True)

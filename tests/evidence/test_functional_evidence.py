@@ -42,17 +42,20 @@ class TestRestAPI:
     @pytest.mark.parametrize(
         "fields, message",
         [
-            ({}, "exactement un fichier, un lien ou une note"),
+            ({}, "exactement un fichier, un lien, une note ou un élément de l"),
             (
                 {"file": "FILE", "link": "https://example.org/charte"},
-                "exactement un fichier, un lien ou une note",
+                "exactement un fichier, un lien, une note ou un élément de l",
             ),
             (
                 {"link": "https://example.org", "valid_until": "2025-12-31"},
                 "doit être postérieure à la date du document",
             ),
             # The REST API reads an empty upload as no file at all.
-            ({"file": "EMPTY"}, "exactement un fichier, un lien ou une note"),
+            (
+                {"file": "EMPTY"},
+                "exactement un fichier, un lien, une note ou un élément de l",
+            ),
         ],
         ids=["nothing", "file and link", "dates", "empty file"],
     )
@@ -215,7 +218,10 @@ class TestPages:
         browser.getControl(name="form.widgets.IBasic.title").value = "Sans contenu"
         browser.getControl(name="form.widgets.document_date").value = "2026-01-10"
         browser.getControl(name="form.buttons.save").click()
-        assert "exactement un fichier, un lien ou une note" in browser.contents
+        assert (
+            "exactement un fichier, un lien, une note ou un élément de l"
+            in browser.contents
+        )
         transaction.begin()
         assert not api.content.find(portal_type="nr_evidence", unrestricted=True)
         assert date.today()
