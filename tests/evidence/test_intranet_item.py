@@ -397,6 +397,24 @@ class TestReview:
         with pytest.raises(WorkflowException):
             transition(evidence, "author", "reapprove")
 
+    def test_an_administrator_reapproval_is_an_override_in_the_history(
+        self, intranet, criterion
+    ):
+        evidence = intranet_evidence(criterion, intranet["page"])
+        edit_text(intranet["page"], "<p>v2</p>")
+        transition(evidence, "manager", "reapprove", comment="Vu")
+        entry = evidence.workflow_history["nr_evidence_workflow"][-1]
+        assert (entry["action"], entry["actor"]) == ("reapprove", "manager")
+        assert entry["comments"].startswith("Vu — ")
+        assert "Administrat" in entry["comments"]  # "Administrator override" / fr
+
+    def test_a_reviewer_reapproval_is_not_an_override(self, intranet, criterion):
+        evidence = intranet_evidence(criterion, intranet["page"])
+        edit_text(intranet["page"], "<p>v2</p>")
+        transition(evidence, "reviewer2", "reapprove", comment="Vu")
+        entry = evidence.workflow_history["nr_evidence_workflow"][-1]
+        assert entry["comments"] == "Vu"
+
     def test_reject_stale_evidence_with_a_reason(self, intranet, criterion):
         evidence = intranet_evidence(criterion, intranet["page"])
         edit_text(intranet["page"], "<p>v2</p>")

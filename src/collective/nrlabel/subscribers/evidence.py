@@ -7,8 +7,8 @@ from collective.nrlabel.audit.freeze import FROZEN_MESSAGE
 from collective.nrlabel.evidence.rules import EVIDENCE_WORKFLOW
 from collective.nrlabel.evidence.rules import is_override_review
 from collective.nrlabel.evidence.rules import record_author
-from collective.nrlabel.evidence.rules import REVIEW_TRANSITIONS
 from collective.nrlabel.evidence.rules import safe_filename
+from collective.nrlabel.evidence.rules import SEGREGATED_TRANSITIONS
 from collective.nrlabel.notifications import mail_review
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -57,8 +57,9 @@ def record_content_author(evidence, event):
 
 def record_override(evidence, event):
     """Mark an administrator override in the review's history entry, so that an
-    auditor sees it (``evidence.rules.is_override_review``)."""
-    if event.transition is None or event.transition.id not in REVIEW_TRANSITIONS:
+    auditor sees it (``evidence.rules.is_override_review``). Re-approving stale
+    intranet evidence is a review too (``SEGREGATED_TRANSITIONS``)."""
+    if event.transition is None or event.transition.id not in SEGREGATED_TRANSITIONS:
         return
     history = evidence.workflow_history.get(EVIDENCE_WORKFLOW)
     if not history or not is_override_review(evidence, history[-1].get("actor")):
