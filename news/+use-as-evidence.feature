@@ -1,0 +1,1 @@
+On any intranet page, file or other item, people who may add evidence in a Label NR programme find "Use as Label NR evidence": a short form (criterion, kind, dates) creates the evidence pointing to the item. Below the item, the criteria it is evidence for are listed to those who may see them.
