@@ -7,6 +7,7 @@ The test site speaks French, as make start's does.
 
 from collective.nrlabel.evidence.intranet import intranet_item
 from nr_setup import add_evidence
+from nr_setup import evidence_in_state
 from nr_setup import PASSWORD
 from nr_setup import relation
 from nr_setup import session
@@ -197,7 +198,7 @@ class TestViewlet:
     def test_lists_the_criterion_to_the_lead_not_to_a_colleague(
         self, functional_app, functional_criterion, intranet
     ):
-        add_evidence(
+        evidence = add_evidence(
             functional_criterion,
             title="Politique (intranet)",
             file=None,
@@ -209,8 +210,14 @@ class TestViewlet:
         lead.open(intranet.absolute_url())
         assert "nr-supported-criteria" in lead.contents
         assert functional_criterion.Title() in lead.contents
-        assert functional_criterion.absolute_url() in lead.contents
-        assert "Politique (intranet)" in lead.contents
+        assert f'href="{functional_criterion.absolute_url()}"' in lead.contents
+        assert lead.contents.count(f'href="{evidence.absolute_url()}"') == 1
+        assert "Brouillon" in lead.contents
+
+        # A reader of the programme does not see drafts: nothing to list.
+        reader = browser_for(functional_app, "reader")
+        reader.open(intranet.absolute_url())
+        assert "nr-supported-criteria" not in reader.contents
 
         for user_id in ("colleague", "site_editor"):
             other = browser_for(functional_app, user_id)
@@ -219,3 +226,26 @@ class TestViewlet:
             assert "nr-supported-criteria" not in other.contents
             assert functional_criterion.Title() not in other.contents
             assert "Politique (intranet)" not in other.contents
+
+    def test_approved_evidence_lists_every_criterion_it_supports(
+        self, functional_app, functional_criterion, intranet
+    ):
+        other = functional_criterion.__parent__["1.1.2"]
+        evidence = evidence_in_state(
+            functional_criterion,
+            "approved",
+            title="Politique (intranet)",
+            file=None,
+            intranet_item=relation(intranet),
+            supported_criteria=[relation(other)],
+        )
+        evidence.reindexObject()
+        transaction.commit()
+        reader = browser_for(functional_app, "reader")
+        reader.open(intranet.absolute_url())
+        viewlet = reader.contents.split('class="nr-supported-criteria', 1)[1]
+        viewlet = viewlet.split("</section>", 1)[0]
+        assert f'href="{functional_criterion.absolute_url()}"' in viewlet
+        assert f'href="{other.absolute_url()}"' in viewlet
+        assert viewlet.index("1.1.1") < viewlet.index("1.1.2")
+        assert "Approuvée" in viewlet

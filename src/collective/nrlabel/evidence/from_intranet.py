@@ -167,45 +167,30 @@ def _evidence_uids(item) -> list[str]:
 
 def supported_criteria(item) -> list[Support]:
     """The criteria ``item`` is evidence for (each evidence's own criterion and
-    the ones it also supports), limited to what the current user may see."""
+    the ones it also supports: the catalog's ``nr_criteria``), limited to what
+    the current user may see."""
     uids = _evidence_uids(item)
     if not uids:
         return []
-    visible = api.content.find(portal_type=EVIDENCE_TYPE, UID=uids, sort_on="created")
     wanted = {}
-    for brain in visible:
-        parent = brain.getPath().rsplit("/", 1)[0]
-        wanted.setdefault(("path", parent), []).append(brain)
-        for uid in brain.nr_criteria or ():
-            wanted.setdefault(("uid", uid), []).append(brain)
+    for brain in api.content.find(
+        portal_type=EVIDENCE_TYPE, UID=uids, sort_on="created"
+    ):
+        for uid in dict.fromkeys(brain.nr_criteria or ()):
+            wanted.setdefault(uid, []).append(brain)
     if not wanted:
         return []
-    paths = [key for kind, key in wanted if kind == "path"]
-    others = [key for kind, key in wanted if kind == "uid"]
-    criteria = list(
-        api.content.find(portal_type=CRITERION_TYPE, path={"query": paths, "depth": 0})
-    )
-    if others:
-        criteria += api.content.find(portal_type=CRITERION_TYPE, UID=others)
-    return _supports(criteria, wanted)
-
-
-def _supports(criteria, wanted) -> list[Support]:
     programmes = {
         brain.getPath() + "/": brain.Title
         for brain in api.content.find(portal_type=PROGRAMME_TYPE)
     }
-    supports = {}
-    for brain in criteria:
-        evidence = wanted.get(("path", brain.getPath()), []) + wanted.get(
-            ("uid", brain.UID), []
-        )
+    supports = []
+    for brain in api.content.find(portal_type=CRITERION_TYPE, UID=list(wanted)):
         title = next(
             (t for p, t in programmes.items() if brain.getPath().startswith(p)), ""
         )
-        support = supports.setdefault(brain.UID, Support(brain, title))
-        support.evidence += [e for e in evidence if e not in support.evidence]
-    return sorted(supports.values(), key=_support_order)
+        supports.append(Support(brain, title, wanted[brain.UID]))
+    return sorted(supports, key=_support_order)
 
 
 def _support_order(support):
