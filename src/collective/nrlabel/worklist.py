@@ -104,11 +104,6 @@ class ProgrammeWork:
         )
 
 
-def _user_id(user=None):
-    user = user or api.user.get_current()
-    return user.getId() if user is not None else None
-
-
 def is_admin(user=None):
     user = user or api.user.get_current()
     return any(role in ADMIN_ROLES for role in user.getRoles())
