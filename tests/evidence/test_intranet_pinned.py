@@ -155,6 +155,13 @@ class TestEvidencePage:
             assert "un document de l'intranet que vous ne pouvez pas ouvrir" in (
                 response.text
             )
+            # Nor its approved bytes: no link, and the view refuses.
+            assert "nr-pinned" not in response.text
+            pinned = get(
+                f"{evidence.absolute_url()}/@@nr-pinned", user, allow_redirects=False
+            )
+            assert pinned.status_code in (302, 401, 403), user
+            assert FILE_BYTES not in pinned.content
         # The manager may open it: the title and its link are there.
         html = get(evidence.absolute_url(), "manager").text
         assert SECRET_TITLE in html
@@ -182,8 +189,12 @@ class TestPinnedDownload:
         for url in (report.absolute_url(), f"{report.absolute_url()}/@@history"):
             live = get(url, "auditor", allow_redirects=False)
             assert live.status_code in (302, 401, 403), url
+        # The auditor reads the approved version, title included, with no link
+        # to the live item.
         page = get(evidence.absolute_url(), "auditor").text
-        assert SECRET_TITLE not in page
+        assert SECRET_TITLE in page
+        assert report.absolute_url() not in page
+        assert "nr-pinned" in page
         # The read is in the auditor log.
         transaction.begin()
         from collective.nrlabel.audit.downloads import downloads
@@ -201,6 +212,17 @@ class TestPinnedDownload:
         assert sha(response.content) == pin_of(evidence).sha256
         assert response.headers["Content-Type"].startswith("text/html")
         assert response.headers["Content-Disposition"].startswith("attachment")
+
+    def test_a_reviewer_without_view_on_the_item_reads_it(
+        self, functional_criterion, intranet
+    ):
+        """Who approved what they read: the reviewer, whatever the intranet's
+        sharing of the item."""
+        evidence = approved(functional_criterion, intranet["report"], "Comité")
+        response = get(f"{evidence.absolute_url()}/@@nr-pinned", "reviewer")
+        assert response.status_code == 200
+        assert response.content == FILE_BYTES
+        assert SECRET_TITLE in get(evidence.absolute_url(), "reviewer").text
 
     def test_not_without_view_on_the_evidence(self, functional_criterion, intranet):
         evidence = add_evidence(

@@ -17,6 +17,8 @@ def test_upgrade_brings_a_1006_site_up_to_date(portal, setup_tool):
     Permission(ReviewEvidence, (), evidence).setRoles(())  # as a 1006 site had it
     catalog = api.portal.get_tool("portal_catalog")
     catalog.delIndex("nr_stale")
+    actions = api.portal.get_tool("portal_actions")
+    actions.document_actions.manage_delObjects(["nr-use-as-evidence"])
     setup_tool.setLastVersionForProfile(PROFILE, "1006")
 
     setup_tool.upgradeProfile(PROFILE, dest="1007")
@@ -27,3 +29,4 @@ def test_upgrade_brings_a_1006_site_up_to_date(portal, setup_tool):
     assert {"NR Reviewer", "NR Lead"} <= roles
     workflow = api.portal.get_tool("portal_workflow")["nr_evidence_workflow"]
     assert "reapprove" in workflow.transitions
+    assert "nr-use-as-evidence" in actions.document_actions

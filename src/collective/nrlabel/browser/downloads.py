@@ -122,14 +122,19 @@ def pinned_file(evidence):
 
 class PinnedDownload(BrowserView):
     """@@nr-pinned on evidence: the approved version of its intranet item, to
-    whoever may View the evidence (an auditor needs no access to the live
-    item), as an attachment with ``nosniff``, logged like every file read."""
+    whoever may read the pin (``may_read_pinned``: a reviewer, an auditor in the
+    window, the lead, or someone who may View the live item), as an attachment
+    with ``nosniff``, logged like every file read."""
 
     def __call__(self):
         from collective.nrlabel import _
+        from collective.nrlabel.evidence.intranet import may_read_pinned
         from plone.namedfile.utils import set_headers
         from plone.namedfile.utils import stream_data
+        from zExceptions import Unauthorized
 
+        if not may_read_pinned(self.context):
+            raise Unauthorized("nr-pinned")
         found = pinned_file(self.context)
         if found is None:
             self.request.response.setStatus(404)

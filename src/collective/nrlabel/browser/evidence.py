@@ -177,11 +177,13 @@ def intranet_facts(evidence):
     """What the evidence page and the criterion's list say of an intranet item:
     the pin (version, date, SHA-256) and whether it changed since approval.
 
-    The item's title and address only for someone who may View the live item:
-    a colleague without that right must not learn it through the evidence (the
-    pin's stored title is never shown to them). None for other kinds of evidence.
+    The item's address only for someone who may View the live item; its pinned
+    title and the approved bytes only for who may read the pin
+    (``may_read_pinned``): a colleague without View on the item learns neither
+    through the evidence. None for other kinds of evidence.
     """
     from collective.nrlabel.evidence.intranet import intranet_item
+    from collective.nrlabel.evidence.intranet import may_read_pinned
     from collective.nrlabel.evidence.intranet import pin_of
     from collective.nrlabel.evidence.intranet import pinned_copy
     from collective.nrlabel.evidence.intranet import stale_of
@@ -193,8 +195,10 @@ def intranet_facts(evidence):
         return None
     item = intranet_item(evidence)
     can_view = item is not None and api.user.has_permission(View, obj=item)
+    may_read = may_read_pinned(evidence)
     stale = stale_of(evidence)
     url = item.absolute_url() if can_view else None
+    title = pinned.title if pinned and may_read else (item.Title() if can_view else None)
     return {
         "pinned": pinned is not None,
         "version": pinned.version_id + 1
@@ -204,9 +208,13 @@ def intranet_facts(evidence):
         if pinned
         else "",
         "sha256": pinned.sha256 if pinned else "",
-        "title": (pinned.title if pinned else item.Title()) if can_view else None,
+        "title": title,
         "url": url,
-        "hidden": _(
+        # Shown instead of the link: the pinned title to who may read the pin
+        # (an auditor), else words that give nothing away.
+        "hidden": title
+        if title
+        else _(
             "text_deleted_intranet_item", default="an intranet document since deleted"
         )
         if item is None
@@ -221,6 +229,7 @@ def intranet_facts(evidence):
         else "",
         "pinned_url": f"{evidence.absolute_url()}/@@nr-pinned"
         if pinned
+        and may_read
         and (pinned_copy(evidence) is not None or pinned.version_id is not None)
         else None,
     }

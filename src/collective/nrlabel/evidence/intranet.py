@@ -45,6 +45,9 @@ For the next parts of the feature:
 
 from collective.nrlabel import _
 from collective.nrlabel.evidence.rules import review_state
+from collective.nrlabel.permissions import DownloadAuditPack
+from collective.nrlabel.permissions import ReviewEvidence
+from collective.nrlabel.permissions import View
 from dataclasses import asdict
 from dataclasses import dataclass
 from DateTime import DateTime
@@ -134,6 +137,27 @@ def stale_of(evidence) -> Stale | None:
 def is_stale(evidence) -> bool:
     """Whether the intranet item changed since it was pinned."""
     return bool(IAnnotations(evidence).get(STALE_KEY))
+
+
+def may_read_pinned(evidence) -> bool:
+    """Whether the current user may read the pinned approved version (its title
+    and its bytes) through ``evidence``.
+
+    Viewing the evidence is not enough: an NR Reader or Editor without View on
+    the live item would otherwise read a document the intranet keeps from them.
+    Those who judge the evidence may: a reviewer (*Review evidence*, who approved
+    what they read) and whoever may download the audit pack, which holds these
+    bytes anyway (the lead; an auditor only during the window). Anyone else
+    needs View on the item itself."""
+    if not api.user.has_permission(View, obj=evidence):
+        return False
+    if any(
+        api.user.has_permission(permission, obj=evidence)
+        for permission in (ReviewEvidence, DownloadAuditPack)
+    ):
+        return True
+    item = intranet_item(evidence)
+    return item is not None and api.user.has_permission(View, obj=item)
 
 
 # -- Content and digests -------------------------------------------------------------
