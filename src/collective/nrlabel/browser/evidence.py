@@ -198,7 +198,9 @@ def intranet_facts(evidence):
     may_read = may_read_pinned(evidence)
     stale = stale_of(evidence)
     url = item.absolute_url() if can_view else None
-    title = pinned.title if pinned and may_read else (item.Title() if can_view else None)
+    title = (
+        pinned.title if pinned and may_read else (item.Title() if can_view else None)
+    )
     return {
         "pinned": pinned is not None,
         "version": pinned.version_id + 1
