@@ -294,3 +294,40 @@ class TestPack:
         assert "MANQUANTE" in index or "MISSING" in index
         assert evidence.absolute_url() in index
         assert archive.testzip() is None
+
+
+class TestWhereStaleEvidenceWaits:
+    """The start page and the review queue say "changed since approval" too, with
+    what to do about it, and forget it once re-approved."""
+
+    def test_start_page_queue_and_reapproval(
+        self, functional_programme, functional_criterion, intranet
+    ):
+        page = intranet["page"]
+        evidence = approved(functional_criterion, page, "Politique (intranet)")
+        home = f"{api.portal.get().absolute_url()}/@@nr-home"
+        queue = f"{functional_programme.absolute_url()}/@@nr-review-queue"
+        assert "nr-home-stale" not in get(home, "reviewer").text
+        assert "nr-queue-stale" not in get(queue, "reviewer").text
+
+        edit_text(page, "<p>Version 2</p>")
+        reviewer_home = get(home, "reviewer").text
+        assert "nr-home-stale" in reviewer_home
+        assert "re-approuvez la nouvelle version" in reviewer_home
+        assert evidence.absolute_url() in reviewer_home
+        author_home = get(home, "author").text
+        assert "nr-home-stale" in author_home
+        assert "un relecteur re-approuvera" in author_home
+        html = get(queue, "reviewer").text
+        assert "nr-queue-stale" in html
+        assert "Modifiées depuis l'approbation" in html
+        assert "Nouvelle version depuis l'approbation" in html
+        assert "nr-transition-reapprove" in html
+        assert f"{page.absolute_url()}/@@history" in html
+        # An editor who did not create it has nothing waiting.
+        assert "nr-home-stale" not in get(home, "editor").text
+
+        transition(evidence, "reviewer", "reapprove")
+        transaction.commit()
+        assert "nr-home-stale" not in get(home, "reviewer").text
+        assert "nr-queue-stale" not in get(queue, "reviewer").text

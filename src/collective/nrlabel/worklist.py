@@ -16,6 +16,7 @@ from collective.nrlabel.audit.window import window_open
 from collective.nrlabel.evidence.expiry import expiring_evidence
 from collective.nrlabel.evidence.queries import EVIDENCE_TYPE
 from collective.nrlabel.evidence.queries import review_queue
+from collective.nrlabel.evidence.queries import stale_evidence
 from collective.nrlabel.evidence.rules import rejection_reason
 from collective.nrlabel.permissions import DownloadAuditPack
 from collective.nrlabel.permissions import ViewAuditorDownloads
@@ -80,6 +81,10 @@ class ProgrammeWork:
     rejected: list = field(default_factory=list)
     pending: list = field(default_factory=list)
     review_count: int | None = None
+    # Approved evidence whose intranet document changed since approval (catalog
+    # records): all of the programme's for a reviewer or the lead, who re-approve
+    # or reject it; an editor's own otherwise.
+    stale: list | None = None
     overdue_actions: list | None = None  # catalog brains
     expiring_evidence: list | None = None  # (brain, expiry status)
     open_audits: list | None = None
@@ -98,6 +103,7 @@ class ProgrammeWork:
             or self.rejected
             or self.pending
             or self.review_count
+            or self.stale
             or self.overdue_actions
             or self.expiring_evidence
             or self.open_audits
@@ -156,6 +162,9 @@ def programme_work(programme, user=None, on=None):
     if set(roles).intersection((REVIEWER_ROLE, LEAD_ROLE)):
         # The lead reviews too, and answers for a queue that grows.
         work.review_count = len(review_queue(programme))
+        work.stale = stale_evidence(programme)
+    elif set(roles).intersection(EDITOR_ROLES):
+        work.stale = stale_evidence(programme, creator=user.getId())
     if LEAD_ROLE in roles:
         work.overdue_actions = list(overdue_actions(programme, on))
         work.expiring_evidence = expiring_evidence(programme, on)

@@ -173,6 +173,20 @@ def evidence_row(evidence, criterion=None, horizon=None):
     }
 
 
+def _unlinked_label(item, title):
+    """Shown instead of the item's link: the pinned title to who may read the pin
+    (an auditor), else words that give nothing away."""
+    if title:
+        return title
+    if item is None:
+        return _(
+            "text_deleted_intranet_item", default="an intranet document since deleted"
+        )
+    return _(
+        "text_hidden_intranet_item", default="an intranet document you cannot open"
+    )
+
+
 def intranet_facts(evidence):
     """What the evidence page and the criterion's list say of an intranet item:
     the pin (version, date, SHA-256) and whether it changed since approval.
@@ -212,18 +226,7 @@ def intranet_facts(evidence):
         "sha256": pinned.sha256 if pinned else "",
         "title": title,
         "url": url,
-        # Shown instead of the link: the pinned title to who may read the pin
-        # (an auditor), else words that give nothing away.
-        "hidden": title
-        if title
-        else _(
-            "text_deleted_intranet_item", default="an intranet document since deleted"
-        )
-        if item is None
-        else _(
-            "text_hidden_intranet_item",
-            default="an intranet document you cannot open",
-        ),
+        "hidden": _unlinked_label(item, title),
         "history_url": f"{url}/@@history" if url else None,
         "stale_reason": stale_reason_text(stale.reason) if stale else None,
         "stale_since": localized(DateTime(stale.since), long_format=True)

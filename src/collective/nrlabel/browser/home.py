@@ -71,6 +71,7 @@ class HomeView(BrowserView):
                 }
                 for b, status in work.expiring_evidence or ()
             ],
+            "stale": [self._stale(b) for b in work.stale or ()],
             "audits": [
                 {
                     "title": a.title,
@@ -80,6 +81,19 @@ class HomeView(BrowserView):
                 }
                 for a in work.open_audits or ()
             ],
+        }
+
+    def _stale(self, brain):
+        """A stale evidence record: why (the latest change) and since when."""
+        from collective.nrlabel.evidence.intranet import stale_reason_text
+        from DateTime import DateTime
+
+        since = brain.nr_stale_since
+        return {
+            "title": brain.Title,
+            "url": brain.getURL(),
+            "reason": stale_reason_text(brain.nr_stale),
+            "since": localized(DateTime(since), long_format=True) if since else "",
         }
 
     def _item(self, item):

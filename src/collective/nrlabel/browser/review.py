@@ -559,6 +559,16 @@ class ReviewQueueView(BrowserView):
             rows.append(row)
         return rows
 
+    @cached_property
+    def stale_rows(self):
+        """Approved evidence whose intranet document changed since approval:
+        the reviewer re-approves the new version or rejects it (buttons from
+        the evidence's own transitions, so an audit freeze hides them)."""
+        from collective.nrlabel.browser.evidence import evidence_row
+        from collective.nrlabel.evidence.queries import stale_evidence
+
+        return [evidence_row(b.getObject()) for b in stale_evidence(self.context)]
+
     @property
     def can_bulk_approve(self):
         return any(row["can_review"] for row in self.rows)

@@ -29,6 +29,24 @@ def _path(context):
     return "/".join(context.getPhysicalPath())
 
 
+def stale_evidence(context, creator=None) -> list:
+    """Approved evidence below ``context`` whose intranet item changed since
+    approval (``nr_stale`` holds the reason), the longest-stale first; only
+    ``creator``'s when given. Catalog records: the list waits for a reviewer's
+    re-approval or rejection, and stays short."""
+    from collective.nrlabel.evidence.intranet import STALE_REASONS
+
+    query = {
+        "portal_type": EVIDENCE_TYPE,
+        "review_state": "approved",
+        "nr_stale": list(STALE_REASONS),
+        "path": _path(context),
+    }
+    if creator:
+        query["Creator"] = creator
+    return sorted(api.content.find(**query), key=lambda b: b.nr_stale_since or "")
+
+
 # -- the review queue -------------------------------------------------------------
 
 # How the queue may be ordered; the first is the default (fairness: whoever has
