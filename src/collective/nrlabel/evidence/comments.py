@@ -66,7 +66,7 @@ def is_nr_comment(comment) -> bool:
 def NRCommentChain(comment, tool):
     """The add-on's comment workflow for comments on NR content; the site's own
     chain (placeful or by type) for every other comment."""
-    if is_nr_comment(comment):
+    if is_nr_comment(comment) and tool.getWorkflowById(COMMENT_WORKFLOW):
         return (COMMENT_WORKFLOW,)
     if IPlacefulMarker.providedBy(tool):
         return PlacefulWorkflowChain(comment, tool)

@@ -1,0 +1,1 @@
+Comments on evidence are seen and found only by who may view the evidence, and only the add-on's working roles may comment; the intranet's own comments keep the intranet's comment workflow (upgrading gives them Plone's back).

@@ -1,0 +1,1 @@
+The label's content can no longer be checked out or checked in with plone.app.iterate (working copies), by anyone: approved evidence changes only through a new review. The form and the REST API say why (403); intranet pages keep their working copies.
