@@ -3,6 +3,7 @@
 from collective.nrlabel import _
 from collective.nrlabel import clock
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
+from collective.nrlabel.multilingual import programme_language
 from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.relations import related_object
 from plone import api
@@ -22,10 +23,11 @@ def add_action_plan(programme):
         return programme[ACTION_PLAN_ID]
     plan = createContent(
         "nr_action_plan",
-        # In the site's language: a command or an import has no browser language.
+        # In the programme's language (its section's under plone.app.multilingual,
+        # else the site's): a command or an import has no browser language.
         title=api.portal.translate(
             _("title_action_plan", default="Action plan"),
-            lang=api.portal.get_default_language(),
+            lang=programme_language(programme),
         ),
     )
     plan.id = ACTION_PLAN_ID

@@ -2,9 +2,10 @@
 
 from collective.nrlabel.action_plan import add_action_plan
 from collective.nrlabel.content.programme import DEFAULT_REFERENTIAL
+from collective.nrlabel.multilingual import programme_language
+from collective.nrlabel.multilingual import record_language
 from collective.nrlabel.referential.registry import get_referential
 from collective.nrlabel.referential.seeding import seed_programme
-from plone import api
 from Products.CMFCore.indexing import processQueue
 
 
@@ -12,11 +13,15 @@ def seed_new_programme(programme, event):
     """Create the referential's tree in a newly added, still empty programme.
 
     A programme that arrives with content (a copy, an import) is left as it is.
+    Texts are in the programme's language: a programme added in a multilingual
+    site's ``/en`` gets the English referential, in ``/fr`` the French one.
     """
     if programme.objectIds():
         return
     referential = get_referential(programme.referential or DEFAULT_REFERENTIAL)
-    seed_programme(programme, referential, api.portal.get_default_language())
+    language = programme_language(programme)
+    record_language(programme, language)
+    seed_programme(programme, referential, language)
     add_action_plan(programme)
     # Index the tree now: the programme is often renamed right after being added
     # (title to id), and the move must find its children in the catalog.

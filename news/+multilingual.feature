@@ -1,0 +1,1 @@
+On a multilingual site (plone.app.multilingual), a programme added in `/en` is seeded with the English referential and one added in `/fr` with the French one; Label NR content is not translated, and "Translate into" on it now explains why instead of failing.
