@@ -79,6 +79,13 @@ setup(
             "requests",
             "zope.testbrowser",
             "playwright",
+            # The migration round-trip test (tests/intranet/test_exportimport.py).
+            "collective.exportimport",
+        ],
+        # Moving programmes to a new site with collective.exportimport: the add-on's
+        # hooks (collective.nrlabel.migration) load only when it is installed.
+        "migration": [
+            "collective.exportimport",
         ],
         "lint": [
             "ruff",

@@ -3,13 +3,14 @@
 from collective.nrlabel.activity import record
 from collective.nrlabel.activity import SELF_ASSESSMENT
 from collective.nrlabel.content.criterion import SELF_ASSESSMENT_FIELDS
+from collective.nrlabel.migration import importing
 from collective.nrlabel.programme_tree import programme_of
 from plone.uuid.interfaces import IUUID
 
 
 def record_transition(obj, event):
     """Evidence, audits and actions: every workflow step but the creation."""
-    if event.transition is None:
+    if event.transition is None or importing():
         return
     programme = programme_of(obj)
     if programme is None:
@@ -36,7 +37,7 @@ def record_self_assessment(criterion, event):
         if name in SELF_ASSESSMENT_FIELDS
     ]
     programme = programme_of(criterion)
-    if not changed or programme is None:
+    if not changed or programme is None or importing():
         return
     changes = tuple((name, _stored(getattr(criterion, name, None))) for name in changed)
     record(

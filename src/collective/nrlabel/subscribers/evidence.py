@@ -9,6 +9,7 @@ from collective.nrlabel.evidence.rules import is_override_review
 from collective.nrlabel.evidence.rules import record_author
 from collective.nrlabel.evidence.rules import safe_filename
 from collective.nrlabel.evidence.rules import SEGREGATED_TRANSITIONS
+from collective.nrlabel.migration import importing
 from collective.nrlabel.notifications import mail_review
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
@@ -48,8 +49,8 @@ def record_content_author(evidence, event):
         for description in getattr(event, "descriptions", ()) or ()
         for name in getattr(description, "attributes", ()) or ()
     }
-    if changed == {"supported_criteria"}:
-        return
+    if changed == {"supported_criteria"} or importing():
+        return  # an import brings the authors (migration.py)
     user = api.user.get_current()
     if user is not None and not api.user.is_anonymous():
         record_author(evidence, user.getId())
@@ -85,7 +86,7 @@ def reindex_after_transition(evidence, event):
 
 def refuse_change_when_frozen(evidence, event):
     """Edit and delete of frozen evidence are refused (the transaction aborts)."""
-    if frozen_by_audit(evidence):
+    if frozen_by_audit(evidence) and not importing():
         raise Forbidden(api.portal.translate(FROZEN_MESSAGE))
 
 

@@ -15,6 +15,7 @@ from collective.nrlabel.evidence.intranet import mark_stale
 from collective.nrlabel.evidence.intranet import pin
 from collective.nrlabel.evidence.intranet import pin_of
 from collective.nrlabel.evidence.intranet import primary_blob_field
+from collective.nrlabel.migration import importing
 from collective.nrlabel.notifications import mail_stale
 from plone.base.interfaces import IPloneSiteRoot
 from zope.container.interfaces import IContainerModifiedEvent
@@ -29,6 +30,8 @@ RETRACT_TRANSITIONS = ("retract",)
 def _watched(obj) -> bool:
     """Whether ``obj`` may be an intranet item pinned by evidence."""
     portal_type = getattr(obj, "portal_type", "") or ""
+    if importing():
+        return False  # an import brings the pins and staleness (migration.py)
     return not portal_type.startswith("nr_") and not IPloneSiteRoot.providedBy(obj)
 
 

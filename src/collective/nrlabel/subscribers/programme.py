@@ -2,6 +2,7 @@
 
 from collective.nrlabel.action_plan import add_action_plan
 from collective.nrlabel.content.programme import DEFAULT_REFERENTIAL
+from collective.nrlabel.migration import importing
 from collective.nrlabel.multilingual import programme_language
 from collective.nrlabel.multilingual import record_language
 from collective.nrlabel.referential.registry import get_referential
@@ -16,8 +17,8 @@ def seed_new_programme(programme, event):
     Texts are in the programme's language: a programme added in a multilingual
     site's ``/en`` gets the English referential, in ``/fr`` the French one.
     """
-    if programme.objectIds():
-        return
+    if programme.objectIds() or importing():
+        return  # an import brings its own tree (migration.py)
     referential = get_referential(programme.referential or DEFAULT_REFERENTIAL)
     language = programme_language(programme)
     record_language(programme, language)

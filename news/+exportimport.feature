@@ -1,0 +1,1 @@
+Programmes move to a new site with collective.exportimport without losing anything: the add-on's hooks keep UIDs, states, histories, authors, owners, local roles, relations, intranet pins, the activity log and auditor access, and docs/install.md gives the procedure. collective.exportimport now starts with the pinned setuptools (81.0.0, the last one with ``pkg_resources``).
