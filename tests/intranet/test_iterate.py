@@ -160,6 +160,9 @@ def test_an_older_working_copy_is_never_checked_in(site):
     transaction.commit()
     before = snapshot(site)
     assert before["working_copy"] is not None
+    from collective.nrlabel.working_copies import nr_working_copies
+
+    assert nr_working_copies() == ["/".join(working_copy.getPhysicalPath())]
     for user_id in ("intranet-admin", "manager"):
         form = requests.post(
             f"{working_copy.absolute_url()}/@@content-checkin",

@@ -15,11 +15,13 @@ it. Cancelling a working copy made before this rule stays possible.
 
 from collective.nrlabel import _
 from collective.nrlabel.nr_content import is_nr_content
-from collective.nrlabel.nr_content import NR_TYPES
 from plone import api
+from plone.app.iterate.dexterity import ITERATE_RELATION_NAME
 from plone.app.iterate.interfaces import CheckinException
 from plone.app.iterate.interfaces import CheckoutException
+from zc.relation.interfaces import ICatalog
 from zExceptions import Forbidden
+from zope.component import queryUtility
 
 import logging
 
@@ -68,16 +70,18 @@ def refuse_checkin(obj, event) -> None:
 
 
 def nr_working_copies() -> list:
-    """Working copies of NR content that exist already (made before this rule):
-    they can no longer be checked in, only cancelled. Used by the upgrade to say
-    how many there are."""
-    catalog = api.portal.get_tool("portal_catalog")
-    if "is_working_copy" not in catalog.schema():
+    """Paths of the working copies of NR content that exist already (made before
+    this rule): they can no longer be checked in, only cancelled. Read from the
+    relation catalog, where plone.app.iterate records each check-out."""
+    relations = queryUtility(ICatalog)
+    if relations is None:
         return []
-    brains = catalog.unrestrictedSearchResults(portal_type=sorted(NR_TYPES))
-    return [
-        brain.getPath() for brain in brains if getattr(brain, "is_working_copy", False)
-    ]
+    paths = []
+    for relation in relations.findRelations({"from_attribute": ITERATE_RELATION_NAME}):
+        baseline, copy = relation.from_object, relation.to_object
+        if copy is not None and (is_nr_content(baseline) or is_nr_content(copy)):
+            paths.append("/".join(copy.getPhysicalPath()))
+    return sorted(paths)
 
 
 def report_nr_working_copies(context=None) -> int:
