@@ -36,9 +36,6 @@ def test_upgrade_brings_a_1004_site_up_to_date(portal, setup_tool):
     assert setup_tool.getLastVersionForProfile(PROFILE) == ("1005",)
     for category in ("user", "portal_tabs"):
         assert "nr-home" in actions[category]
-    assert workflow_tool.getChainForPortalType("Discussion Item") == (
-        "nr_comment_workflow",
-    )
     replying = set(Permission("Reply to item", (), draft).getRoles())
     assert "NR Editor" in replying
     assert "NR Auditor" not in replying
