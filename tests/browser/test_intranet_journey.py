@@ -28,7 +28,7 @@ PAGE_TITLE = "Politique numérique responsable"
 EVIDENCE_TITLE = "Politique numérique responsable (intranet)"
 CODE = "1.1.1"
 TEXT = {
-    "approved": {"fr": "Version approuvée", "en": "Approved version"},
+    "approved": {"fr": "Version {n} approuvée", "en": "Approved version {n}"},
     "stale": {"fr": "Modifiée depuis l'approbation", "en": "Changed since approval"},
     "awaiting": {"fr": "En attente de relecture", "en": "Awaiting review"},
     "added": {"fr": "Preuve ajoutée", "en": "Evidence added"},
@@ -168,7 +168,7 @@ def test_intranet_page_as_evidence_pinned_stale_and_reapproved(
     reviewer.page.wait_for_load_state()
     reviewer.open(evidence_url)
     pin = reviewer.page.locator(".nr-intranet-pin").inner_text()
-    assert TEXT["approved"][language] + " 1" in pin, pin
+    assert TEXT["approved"][language].format(n=1) in pin, pin
     assert PAGE_TITLE in pin and "SHA-256" in pin, pin
     assert len(reviewer.page.locator(".nr-sha256").inner_text().strip()) == 64
     reviewer.check("approved")
@@ -206,7 +206,7 @@ def test_intranet_page_as_evidence_pinned_stale_and_reapproved(
     reviewer.open(evidence_url)
     assert reviewer.page.locator(".nr-stale").count() == 0
     pin = reviewer.page.locator(".nr-intranet-pin").inner_text()
-    assert TEXT["approved"][language] + " 2" in pin, pin
+    assert TEXT["approved"][language].format(n=2) in pin, pin
     reviewer.check("reapproved")
 
     lead.shots = reviewer.shots
