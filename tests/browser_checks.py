@@ -24,10 +24,11 @@ PHONE = {"width": 390, "height": 844}
 AXE_CONTEXT = "{include: [['#portal-column-content']], exclude: [['.tox-tinymce']]}"
 
 
-def axe_violations(page):
-    """Serious and critical axe-core violations, as "rule: element html" lines."""
+def axe_violations(page, context=AXE_CONTEXT):
+    """Serious and critical axe-core violations, as "rule: element html" lines,
+    in ``context`` (an axe context: the add-on's part of the page by default)."""
     page.add_script_tag(path=str(AXE))
-    page.evaluate(f"window.AXE_CONTEXT = {AXE_CONTEXT}")
+    page.evaluate(f"window.AXE_CONTEXT = {context}")
     return page.evaluate(
         "async () => (await axe.run(AXE_CONTEXT, {resultTypes: ['violations']}))"
         ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"

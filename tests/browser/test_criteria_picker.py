@@ -46,10 +46,15 @@ def log_in(page, user_id):
     page.wait_for_load_state()
 
 
+# The evidence form has two pickers (the intranet item, the criteria it also
+# supports): this test is about the criteria's.
+FIELD = "#formfield-form-widgets-supported_criteria"
+
+
 def open_picker(page, url):
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    field = page.locator("#formfield-form-widgets-supported_criteria")
+    field = page.locator(FIELD)
     field.locator(".content-browser-selected-items-wrapper .btn-primary").click()
     page.wait_for_selector(".content-browser .levelColumns", timeout=15000)
     page.wait_for_timeout(800)  # the panel slides in
@@ -114,7 +119,7 @@ def test_search_by_code_fits_the_screen_and_can_be_selected(
         page.wait_for_timeout(800)
         page.screenshot(path=str(SHOTS / f"{name}-4-selected.png"))
         assert page.locator(".content-browser").count() == 0
-        selected = page.locator(".content-browser-selected-items")
+        selected = page.locator(f"{FIELD} .content-browser-selected-items")
         assert "1.1.3" in selected.text_content()
         assert axe_violations(page) == []
     finally:

@@ -203,6 +203,7 @@ def intranet_facts(evidence):
     from collective.nrlabel.evidence.intranet import stale_of
     from collective.nrlabel.evidence.intranet import stale_reason_text
     from DateTime import DateTime
+    from Products.CMFEditions.Permissions import AccessPreviousVersions
 
     pinned = pin_of(evidence)
     if pinned is None and getattr(evidence, "intranet_item", None) is None:
@@ -227,7 +228,11 @@ def intranet_facts(evidence):
         "title": title,
         "url": url,
         "hidden": _unlinked_label(item, title),
-        "history_url": f"{url}/@@history" if url else None,
+        # Plone's history page needs "Access previous versions" on the item,
+        # which an NR reviewer seldom has: no link that ends on a refusal.
+        "history_url": f"{url}/@@history"
+        if url and api.user.has_permission(AccessPreviousVersions, obj=item)
+        else None,
         "stale_reason": stale_reason_text(stale.reason) if stale else None,
         "stale_since": localized(DateTime(stale.since), long_format=True)
         if stale

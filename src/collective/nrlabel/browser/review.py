@@ -263,6 +263,16 @@ class TransitionView(BrowserView):
     def summary(self):
         return review_row(self.context, self.came_from) if self.is_review else None
 
+    @cached_property
+    def stale(self):
+        """What changed in the intranet document since approval (evidence.py's
+        ``intranet_facts``), for a re-approval or a rejection: the reviewer sees
+        it where they decide. None when the evidence is not stale."""
+        from collective.nrlabel.browser.evidence import intranet_facts
+
+        facts = intranet_facts(self.context)
+        return facts if facts and facts["stale_reason"] else None
+
     @property
     def other_review(self):
         """The other review of the same evidence ("Reject instead"), or None."""
