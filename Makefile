@@ -68,7 +68,9 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 .PHONY: test
 test: $(INSTALL_STAMP) node_modules/axe-core/axe.min.js ## Run the whole test suite (browser tests need Debian's chromium)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) --ignore=tests/intranet
+	# An existing intranet with the add-on on top: a sibling layer, its own session.
+	$(BIN)/pytest $(PYTEST_ARGS) tests/intranet
 
 .PHONY: lint
 lint: $(INSTALL_STAMP) ## Check Python (ruff) and XML/ZCML (zpretty)

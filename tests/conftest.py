@@ -16,9 +16,40 @@ globals().update(
         (
             (FUNCTIONAL_TESTING, "functional"),
             (INTEGRATION_TESTING, "integration"),
-        )
+        ),
+        keep_session=False,
     )
 )
+
+# tests/intranet/ runs on a sibling layer (an existing intranet, then the add-on).
+# plone.testing keeps one stack of databases per base layer, so two sibling Plone
+# sites kept set up in one session see each other's database: that directory runs
+# in its own pytest session (`make test` runs both).
+INTRANET_TESTS = Path(__file__).resolve().parent / "intranet"
+
+
+def _is_intranet_test(item) -> bool:
+    return INTRANET_TESTS in Path(item.path).resolve().parents
+
+
+def pytest_collection_modifyitems(config, items):
+    kinds = {_is_intranet_test(item) for item in items}
+    if len(kinds) > 1:
+        raise pytest.UsageError(
+            "tests/intranet/ runs in its own pytest session: "
+            "`pytest --ignore=tests/intranet` then `pytest tests/intranet` "
+            "(make test runs both)"
+        )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _keep_layers_for_session(request):
+    """The add-on's two layers stay set up for the whole session (pytest-plone's
+    keep_session), unless the session is tests/intranet/'s."""
+    if not any(_is_intranet_test(item) for item in request.session.items):
+        request.getfixturevalue("functional_session")
+        request.getfixturevalue("integration_session")
+
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
