@@ -7,6 +7,7 @@ migration.py), imported into a second, fresh site of the same Zope in the
 documented order, and the two are compared item by item.
 """
 
+from collective.nrlabel.nr_content import NR_TYPES
 from datetime import date
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
@@ -54,17 +55,6 @@ from nr_setup import transition  # noqa: E402
 
 
 TODAY = date(2026, 5, 4)
-NR_TYPES = (
-    "nr_programme",
-    "nr_theme",
-    "nr_principle",
-    "nr_criterion",
-    "nr_evidence",
-    "nr_action_plan",
-    "nr_action",
-    "nr_audit",
-    "nr_finding",
-)
 OTHER_EXPORTS = ("relations", "members", "localroles", "ordering")
 
 

@@ -4,6 +4,7 @@ the reason (never an error), and both programmes work (readiness, start page).""
 
 from collective.nrlabel.content.programme import DEFAULT_REFERENTIAL
 from collective.nrlabel.multilingual import retitle_programmes_in_their_language
+from collective.nrlabel.nr_content import NR_TYPES
 from collective.nrlabel.programme_tree import criterion_by_code
 from collective.nrlabel.readiness import readiness
 from collective.nrlabel.referential.registry import get_referential
@@ -24,14 +25,6 @@ REFUSED = {
     "en": "Label NR content is not translated",
     "fr": "Les contenus du label NR ne se traduisent pas",
 }
-NR_TYPES = (
-    "nr_programme",
-    "nr_theme",
-    "nr_principle",
-    "nr_criterion",
-    "nr_evidence",
-    "nr_action_plan",
-)
 
 
 def programme_in(portal, language, title=None):

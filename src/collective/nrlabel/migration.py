@@ -30,6 +30,7 @@ new site first).
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from collections.abc import Iterator
+from collective.nrlabel.nr_content import NR_TYPES
 from contextlib import contextmanager
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -45,17 +46,6 @@ import logging
 logger = logging.getLogger(__name__)
 
 KEY = "nrlabel"
-NR_TYPES = (
-    "nr_programme",
-    "nr_theme",
-    "nr_principle",
-    "nr_criterion",
-    "nr_evidence",
-    "nr_action_plan",
-    "nr_action",
-    "nr_audit",
-    "nr_finding",
-)
 
 
 class IImportingContent(Interface):

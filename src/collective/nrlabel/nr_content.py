@@ -9,18 +9,18 @@ every NR item, and for nothing else.
 from zope.interface import Interface
 
 
-NR_TYPES = frozenset(
-    {
-        "nr_programme",
-        "nr_theme",
-        "nr_principle",
-        "nr_criterion",
-        "nr_evidence",
-        "nr_action_plan",
-        "nr_action",
-        "nr_audit",
-        "nr_finding",
-    }
+# The add-on's types, containers before what they hold (the order an import
+# or a catalog query of the whole tree wants).
+NR_TYPES = (
+    "nr_programme",
+    "nr_theme",
+    "nr_principle",
+    "nr_criterion",
+    "nr_evidence",
+    "nr_action_plan",
+    "nr_action",
+    "nr_audit",
+    "nr_finding",
 )
 
 
