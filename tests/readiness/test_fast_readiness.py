@@ -1,0 +1,86 @@
+"""The fast readiness (counts from index sets, evidence_counts.py) equals the
+reference reading of every record (reference_readiness.py) on randomised
+programmes: states, validity dates around today and the date of reference,
+evidence supporting several criteria, criteria that do not apply, stale
+intranet evidence; seen by the lead, a reader and an auditor."""
+
+from collective.nrlabel.evidence.intranet import mark_stale
+from collective.nrlabel.evidence_counts import tally
+from collective.nrlabel.scoring import assessments
+from datetime import date
+from datetime import timedelta
+from nr_setup import assess
+from nr_setup import build_programme
+from nr_setup import evidence_in_state
+from nr_setup import relation
+from plone import api
+from reference_readiness import reference_tally
+
+import pytest
+import random
+
+
+TODAY = date(2026, 6, 15)
+STATES = ("draft", "pending", "approved", "approved", "approved", "rejected")
+
+
+def build_random(portal, seed):
+    rng = random.Random(seed)
+    programme = build_programme(portal)
+    criteria = [item.uid for item in assessments(programme)]
+    objects = {uid: api.content.get(UID=uid) for uid in rng.sample(criteria, 12)}
+    for code_obj in rng.sample(list(objects.values()), 2):
+        assess(programme, code_obj.code, applicable=False, justification="Hors champ")
+    uids = list(objects)
+    for number in range(36):
+        home = objects[rng.choice(uids)]
+        others = [objects[u] for u in rng.sample(uids, rng.choice((0, 0, 1, 2)))]
+        others = [o for o in others if o is not home]
+        until = rng.choice((None, None, -30, -1, 0, 1, 10, 40, 200))
+        evidence = evidence_in_state(
+            home,
+            rng.choice(STATES),
+            title=f"Preuve {number}",
+            valid_until=None if until is None else TODAY + timedelta(days=until),
+            document_date=date(2026, 1, 1),
+            supported_criteria=[relation(o) for o in others],
+        )
+        if api.content.get_state(evidence) == "approved" and rng.random() < 0.2:
+            with api.env.adopt_roles(["Manager"]):
+                mark_stale(evidence, rng.choice(("edited", "moved", "deleted")))
+    return programme, criteria
+
+
+def as_comparable(result):
+    return (
+        sorted(result.valid),
+        sorted(result.expiring),
+        result.pending,
+        result.approved,
+        sorted(result.expiring_items, key=lambda e: e["@id"]),
+        result.pending_reviews,
+        result.stale,
+        sorted(result.stale_items, key=lambda e: e["@id"]),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("reference_days", [0, 30])
+def test_fast_counts_equal_the_reference(portal, seed, reference_days):
+    programme, criteria = build_random(portal, seed)
+    today = TODAY.isoformat()
+    reference = (TODAY + timedelta(days=reference_days)).isoformat()
+    for user_id in ("lead", "reader", "auditor", "reviewer"):
+        with api.env.adopt_user(username=user_id):
+            fast = tally(programme, criteria, today, reference)
+            slow = reference_tally(programme, today, reference)
+        differences = {
+            uid: (fast.approved.get(uid), slow.approved.get(uid))
+            for uid in set(fast.approved) | set(slow.approved)
+            if fast.approved.get(uid) != slow.approved.get(uid)
+        }
+        assert as_comparable(fast) == as_comparable(slow), (user_id, differences)
+    # The data is varied enough to mean something.
+    with api.env.adopt_user(username="lead"):
+        slow = reference_tally(programme, today, reference)
+    assert slow.valid and slow.pending and slow.approved
