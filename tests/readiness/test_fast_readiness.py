@@ -84,3 +84,41 @@ def test_fast_counts_equal_the_reference(portal, seed, reference_days):
     with api.env.adopt_user(username="lead"):
         slow = reference_tally(programme, today, reference)
     assert slow.valid and slow.pending and slow.approved
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_overdue_count_equals_the_rule(portal, seed):
+    """``overdue_count`` (the catalog's count) equals ``is_overdue`` applied to
+    every action of the plan, for due dates around the day and every state."""
+    from collective.nrlabel.action_plan import is_overdue
+    from collective.nrlabel.action_plan import overdue_actions
+    from collective.nrlabel.action_plan import overdue_count
+    from collective.nrlabel.action_plan import plan_action
+
+    rng = random.Random(seed)
+    programme = build_programme(portal)
+    criteria = [api.content.get(UID=i.uid) for i in assessments(programme)[:5]]
+    paths = ((), ("start",), ("cancel",), ("start", "complete"))
+    with api.env.adopt_roles(["Manager"]):
+        for number in range(30):
+            days = rng.choice((None, -40, -1, 0, 1, 30))
+            action = plan_action(
+                rng.choice(criteria),
+                f"Action {number}",
+                due_date=None if days is None else TODAY + timedelta(days=days),
+            )
+            for transition_id in rng.choice(paths):
+                api.content.transition(obj=action, transition=transition_id)
+    everything = api.content.find(
+        portal_type="nr_action", path="/".join(programme.getPhysicalPath())
+    )
+    expected = [
+        b.getPath()
+        for b in everything
+        if is_overdue(b.nr_due_date, b.review_state, TODAY)
+    ]
+    assert expected  # the data is varied enough
+    assert overdue_count(programme, TODAY) == len(expected)
+    assert sorted(b.getPath() for b in overdue_actions(programme, TODAY)) == sorted(
+        expected
+    )

@@ -20,7 +20,7 @@ amount of evidence, and no object is woken up.
 
 from collective.nrlabel import clock
 from collective.nrlabel import evidence_counts
-from collective.nrlabel.action_plan import overdue_actions
+from collective.nrlabel.action_plan import overdue_count
 from collective.nrlabel.audit.lifecycle import next_audit_brain
 from collective.nrlabel.scoring import assessments
 from collective.nrlabel.scoring import score_report
@@ -142,7 +142,7 @@ def readiness(programme, on=None) -> Readiness:
         by_principle=by_principle,
         score=score_report(programme, items),
         pending_reviews=tally.pending_reviews,
-        overdue_actions=len(overdue_actions(programme, on)),
+        overdue_actions=overdue_count(programme, on),
         expiring_evidence=sorted(tally.expiring_items, key=lambda e: e["valid_until"]),
         stale_evidence=sorted(tally.stale_items, key=lambda e: e["since"]),
     )
