@@ -75,16 +75,8 @@ def tally(programme, criteria, today: str, reference: str) -> EvidenceTally:
     ``reference`` are ISO dates."""
     # As every catalog search does first: index what this request changed.
     processQueue()
-    catalog = api.portal.get_tool("portal_catalog")
-    sets = _Sets(catalog)
-    path = "/".join(programme.getPhysicalPath())
-    # What the current user may see, as any catalog search would filter it.
-    user = api.user.get_current()
-    evidence = sets.query(
-        "allowedRolesAndUsers", catalog._listAllowedRolesAndUsers(user)
-    )
-    evidence = sets.query("portal_type", EVIDENCE_TYPE, within=evidence)
-    evidence = sets.query("path", {"query": path}, within=evidence)
+    sets = _Sets(api.portal.get_tool("portal_catalog"))
+    evidence = _visible_evidence(sets, programme)
     approved = sets.query("review_state", "approved", within=evidence)
     pending = sets.query("review_state", "pending", within=evidence)
     expired = sets.query(
@@ -112,6 +104,29 @@ def tally(programme, criteria, today: str, reference: str) -> EvidenceTally:
     result.expiring_items = [_expiring_item(sets.record(rid)) for rid in ending]
     result.stale_items = [_stale_item(sets.record(rid)) for rid in stale]
     return result
+
+
+def _visible_evidence(sets, programme):
+    """The programme's evidence that the current user may see, as any catalog
+    search would filter it."""
+    user = api.user.get_current()
+    roles_and_users = sets.catalog._listAllowedRolesAndUsers(user)
+    evidence = sets.query("allowedRolesAndUsers", roles_and_users)
+    evidence = sets.query("portal_type", EVIDENCE_TYPE, within=evidence)
+    path = "/".join(programme.getPhysicalPath())
+    return sets.query("path", {"query": path}, within=evidence)
+
+
+def approved_evidence_paths(programme) -> list:
+    """Paths of the programme's approved evidence that the current user may
+    see (the audit pack's files), from the index sets: no record loaded."""
+    processQueue()
+    sets = _Sets(api.portal.get_tool("portal_catalog"))
+    approved = sets.query(
+        "review_state", "approved", within=_visible_evidence(sets, programme)
+    )
+    paths = sets.catalog._catalog.paths
+    return [paths[rid] for rid in approved]
 
 
 def _stale(sets, live):
