@@ -1,11 +1,15 @@
-"""The fast readiness (counts from index sets, evidence_counts.py) equals the
-reference reading of every record (reference_readiness.py) on randomised
-programmes: states, validity dates around today and the date of reference,
-evidence supporting several criteria, criteria that do not apply, stale
-intranet evidence; seen by the lead, a reader and an auditor."""
+"""The fast readiness equals the reference reading of every record
+(reference_readiness.py) on randomised programmes: states, validity dates
+around today and the date of reference, evidence supporting several criteria,
+criteria that do not apply, stale intranet evidence; seen by the lead and a
+reviewer (from the programme's evidence ledger, evidence_ledger.py) and by a
+reader and an auditor (from index sets, evidence_counts.py)."""
 
 from collective.nrlabel.evidence.intranet import mark_stale
+from collective.nrlabel.evidence_counts import _sees_all_counted
 from collective.nrlabel.evidence_counts import tally
+from collective.nrlabel.evidence_ledger import ledger_of
+from collective.nrlabel.evidence_ledger import rebuild
 from collective.nrlabel.scoring import assessments
 from datetime import date
 from datetime import timedelta
@@ -64,14 +68,19 @@ def as_comparable(result):
     )
 
 
+# Who reads the ledger (sees every approved and pending item) and who does not.
+LEDGER_USERS = (("lead", True), ("reader", False), ("auditor", False), ("reviewer", True))
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("reference_days", [0, 30])
 def test_fast_counts_equal_the_reference(portal, seed, reference_days):
     programme, criteria = build_random(portal, seed)
     today = TODAY.isoformat()
     reference = (TODAY + timedelta(days=reference_days)).isoformat()
-    for user_id in ("lead", "reader", "auditor", "reviewer"):
+    for user_id, from_ledger in LEDGER_USERS:
         with api.env.adopt_user(username=user_id):
+            assert _sees_all_counted(programme) is from_ledger, user_id
             fast = tally(programme, criteria, today, reference)
             slow = reference_tally(programme, today, reference)
         differences = {
@@ -84,6 +93,74 @@ def test_fast_counts_equal_the_reference(portal, seed, reference_days):
     with api.env.adopt_user(username="lead"):
         slow = reference_tally(programme, today, reference)
     assert slow.valid and slow.pending and slow.approved
+
+
+def signatures(programme):
+    return dict(ledger_of(programme).signatures.items())
+
+
+def counts(ledger):
+    return {
+        key: (value.total(), {d: c() for d, c in value.days.items() if c()})
+        for key, value in ledger.counts.items()
+        if value.total()
+    }
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_the_ledger_follows_every_change(portal, seed):
+    """Transitions both ways, new validity dates, other criteria supported,
+    stale marks, re-approval and deletion: after each, the ledger is what a
+    rebuild from the catalog gives, and readiness equals the reference."""
+    from collective.nrlabel.evidence.intranet import is_stale
+    from nr_setup import transition
+
+    rng = random.Random(seed)
+    programme, criteria = build_random(portal, seed)
+    today, reference = TODAY.isoformat(), (TODAY + timedelta(days=30)).isoformat()
+    evidence = [
+        b.getObject()
+        for b in api.content.find(context=programme, portal_type="nr_evidence")
+    ]
+    homes = [e.aq_parent for e in evidence]
+    moves = {
+        "pending": (("reviewer", "approve"), ("reviewer", "reject")),
+        "approved": (("lead", "reopen"),),
+        "draft": (("author", "submit"),),
+        "rejected": (("author", "revise"),),
+    }
+    for step in range(40):
+        item = rng.choice(evidence)
+        change = rng.choice(("transition", "validity", "supports", "stale", "delete"))
+        state = api.content.get_state(item)
+        if change == "transition" or (change == "stale" and state != "approved"):
+            user_id, transition_id = rng.choice(moves[state])
+            transition(item, user_id, transition_id, comment="Vu")
+        elif change == "validity":
+            item.valid_until = TODAY + timedelta(days=rng.choice((-5, 3, 90)))
+            item.reindexObject(idxs=["nr_valid_until"])
+        elif change == "supports":
+            item.supported_criteria = [relation(rng.choice(homes))]
+            item.reindexObject()
+        elif change == "stale" and not is_stale(item):
+            with api.env.adopt_roles(["Manager"]):
+                mark_stale(item, "edited")
+        elif change == "stale":
+            transition(item, "reviewer", "reapprove")
+        else:
+            evidence.remove(item)
+            with api.env.adopt_roles(["Manager"]):
+                api.content.delete(obj=item, check_linkintegrity=False)
+        with api.env.adopt_user(username="lead"):
+            fast = tally(programme, criteria, today, reference)
+            slow = reference_tally(programme, today, reference)
+        assert as_comparable(fast) == as_comparable(slow), (step, change)
+    kept = signatures(programme)
+    kept_counts = counts(ledger_of(programme))
+    rebuild(programme)
+    assert kept == signatures(programme)
+    assert kept_counts == counts(ledger_of(programme))
+    assert any(total for total, _days in kept_counts.values())
 
 
 @pytest.mark.parametrize("seed", [4, 5])
