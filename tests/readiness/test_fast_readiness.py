@@ -69,7 +69,12 @@ def as_comparable(result):
 
 
 # Who reads the ledger (sees every approved and pending item) and who does not.
-LEDGER_USERS = (("lead", True), ("reader", False), ("auditor", False), ("reviewer", True))
+LEDGER_USERS = (
+    ("lead", True),
+    ("reader", False),
+    ("auditor", False),
+    ("reviewer", True),
+)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
