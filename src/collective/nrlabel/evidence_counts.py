@@ -81,6 +81,12 @@ def tally(programme, criteria, today: str, reference: str) -> EvidenceTally:
     ledger = ledger_of(programme)
     if ledger is not None and _sees_all_counted(programme):
         return _from_ledger(ledger, programme, criteria, today, reference)
+    return from_index_sets(programme, criteria, today, reference)
+
+
+def from_index_sets(programme, criteria, today: str, reference: str) -> EvidenceTally:
+    """The counts from the catalog's index sets, filtered by what the current
+    user may see (see the module's docstring)."""
     sets = _Sets(api.portal.get_tool("portal_catalog"))
     evidence = _visible_evidence(sets, programme)
     approved = sets.query("review_state", "approved", within=evidence)
