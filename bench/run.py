@@ -12,6 +12,7 @@ deletes the instance (unless --keep). See bench/README.md.
 
 from contextlib import contextmanager
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 from pathlib import Path
@@ -269,29 +270,74 @@ def evidence_state(rng, index, criteria):
     return weighted(rng, STATES)
 
 
-def build_evidence(programme, criteria, count, users, audit_end, rng):
+def build_evidence(programme, criteria, indexes, users, audit_end, rng, fast=True):
+    """Evidence number ``indexes`` (a range): through the add-on's events and
+    workflow (``fast=False``), or by the fast builder (``fast_evidence``)."""
     from plone import api
 
     workflow = api.portal.get_tool("portal_workflow")
     today = date.today()
     states = {}
     start = time.perf_counter()
-    for index in range(count):
+    for done, index in enumerate(indexes, start=1):
         criterion = criteria[index % len(criteria)]
         state = evidence_state(rng, index, criteria)
         fields = evidence_fields(rng, index, today, audit_end)
         if rng.random() < 0.05:
             fields["supported_criteria"] = also_supports(criteria, criterion, rng)
-        create_evidence(criterion, f"ev-{index:05d}", state, fields, users, workflow)
+        make = fast_evidence if fast else create_evidence
+        make(criterion, f"ev-{index:06d}", state, fields, users, workflow)
         states[state] = states.get(state, 0) + 1
-        if (index + 1) % COMMIT_EVERY == 0 or index + 1 == count:
+        if done % COMMIT_EVERY == 0 or index + 1 == indexes.stop:
             commit()
+            programme._p_jar.cacheMinimize()
             elapsed = time.perf_counter() - start
             log(
-                f"  evidence {index + 1:>6}/{count}  {elapsed:7.1f} s  "
-                f"({(index + 1) / elapsed:.0f}/s)"
+                f"  evidence {index + 1:>6}  {elapsed:7.1f} s  ({done / elapsed:.0f}/s)"
             )
     return states, time.perf_counter() - start
+
+
+def fast_evidence(criterion, evidence_id, state, fields, users, workflow):
+    """One evidence item as the add-on stores it, 10-20 times faster than
+    through its events: the content with its fields, owner and UID, the
+    workflow history of its submit/approve/reject (so approval and submitter
+    read as usual), the state's permissions, and one real indexing (the
+    catalog and the evidence ledger, through the index queue). Skipped: mails,
+    the activity log, versions and the relation catalog (nothing measured
+    reads them)."""
+    from DateTime import DateTime
+    from persistent.mapping import PersistentMapping
+    from plone.dexterity.utils import createContent
+
+    evidence = createContent("nr_evidence", **fields)
+    evidence.id = evidence_id
+    evidence.creators = ("author",)
+    evidence.manage_setLocalRoles("author", ["Owner"])
+    chain = workflow.getChainForPortalType("nr_evidence")[0]
+    now = DateTime()
+    history = [_history_entry("author", None, "draft", now)]
+    for user_id, transition in PATHS[state]:
+        reached = {"submit": "pending", "approve": "approved", "reject": "rejected"}
+        comment = "Insuffisant" if transition == "reject" else ""
+        history.append(_history_entry(user_id, transition, reached[transition], now))
+        history[-1]["comments"] = comment
+    evidence.workflow_history = PersistentMapping({chain: tuple(history)})
+    criterion._setObject(evidence_id, evidence, suppress_events=True)
+    evidence = criterion[evidence_id]
+    workflow[chain].updateRoleMappingsFor(evidence)
+    evidence.indexObject()
+    return evidence
+
+
+def _history_entry(actor, action, state, time):
+    return {
+        "action": action,
+        "actor": actor,
+        "comments": "",
+        "review_state": state,
+        "time": time,
+    }
 
 
 def build_actions(programme, criteria, count, rng):
@@ -517,16 +563,20 @@ def http_get(session, url, accept):
 def consume_pack(programme, request):
     """Call @@nr-audit-pack and read its whole answer.
 
-    (bytes, seconds until the view returned, bytes traced by tracemalloc then)
+    (bytes, seconds until its first bytes, bytes traced by tracemalloc then)
     """
     start = time.perf_counter()
     body = render_in_process(programme, request, "nr-audit-pack")
-    called = time.perf_counter() - start
-    traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
     if isinstance(body, bytes | str):
+        called = time.perf_counter() - start
+        traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
         return len(body), called, traced
-    size = 0
+    size, called, traced = 0, None, 0
     for chunk in body:
+        if called is None:
+            called = time.perf_counter() - start
+            if tracemalloc.is_tracing():
+                traced = tracemalloc.get_traced_memory()[0]
         size += len(chunk)
     return size, called, traced
 
@@ -569,7 +619,7 @@ def raw_read(programme):
     """Read every blob file of the pack from disk: (bytes, seconds)."""
     from collective.nrlabel.audit.pack import pack_entries
 
-    paths = [e.blob_path for e in pack_entries(programme) if e.blob_path]
+    paths = [e.blob._blob.committed() for e in pack_entries(programme) if e.blob]
     size = 0
     start = time.perf_counter()
     for path in paths:
@@ -670,12 +720,21 @@ def measure_pages(server, programme, empty, request, repeat):
         return render_in_process(target, request, "nr-dashboard")
 
     log(f"measuring @nr-readiness and @@nr-dashboard ({how_of(server)})…")
+    site = programme.aq_parent
+
+    def plain_page():
+        if server is not None:
+            page = f"{url(site)}/plain-page"
+            return http_get(server.session, page, "text/html").text
+        return render_in_process(site["plain-page"], request, "view")
+
+    functions = {"dashboard": lambda: dashboard(programme), "plain": plain_page}
     if server is not None:
         service = f"{url(programme)}/@nr-readiness"
-        figures["rest"] = timed(
-            lambda: http_get(server.session, service, "application/json"), repeat
+        functions["rest"] = lambda: http_get(
+            server.session, service, "application/json"
         )
-    figures["dashboard"] = timed(lambda: dashboard(programme), repeat)
+    figures.update(timed_together(functions, repeat))
     queries = {}
     for name, target in (("empty", empty), ("big", programme)):
         dashboard(target)  # warm
@@ -723,24 +782,82 @@ def how_of(server):
 
 
 def measure_all(args, app, site):
-    """Build the data, then measure readiness, the pages and the audit pack."""
+    """Grow one programme through the sizes asked for; at each, measure
+    readiness and check it against the reference; at ``--evidence``, also the
+    pages, the activity log, marking stale and the audit pack."""
     rng = random.Random(SEED)
     users = create_users(site)
-    programme, empty, criteria, build = build_data(args, site, users, rng)
-    result, figures = measure_readiness(programme, args.repeat)
+    data = prepare_data(args, site, users, rng)
     request = layered_request(app, site)
+    sizes = sorted(set(args.sizes) | {args.evidence})
+    by_size, builds, built = {}, [data.build], 0
+    main = None
+    for size in sizes:
+        log(f"growing the programme to {size} evidence items…")
+        with bulk_gc(), no_initial_versions(site):
+            states, seconds = build_evidence(
+                data.programme,
+                data.criteria,
+                range(built, size),
+                users,
+                data.audit_end,
+                rng,
+                fast=not args.slow_build,
+            )
+        builds.append(
+            f"build: evidence {built + 1}–{size} in {seconds:.1f} s "
+            f"({(size - built) / seconds:.0f}/s, "
+            f"{'events' if args.slow_build else 'fast builder'}; "
+            + ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+            + ")"
+        )
+        built = size
+        # What the site and the build left is old: keep the collector off it,
+        # so that a full collection of millions of objects does not land in one
+        # of the timed runs (timeit turns the collector off for the same reason).
+        gc.collect()
+        gc.freeze()
+        by_size[size] = measure_readiness(data.programme, args.repeat)
+        if size == args.evidence:
+            main = measure_main_size(args, app, site, data, users, request)
+    return report(args, builds, by_size, main)
+
+
+def measure_main_size(args, app, site, data, users, request):
+    """At ``--evidence``: marking stale, the pages, the activity log, the pack."""
+    stale_crowded = data.probe.measure(STALE_REPEAT)
+    commit()
+    stale = (
+        "marking stale (one edit of an intranet page used as evidence), "
+        f"1 evidence item in the site → {args.evidence + 1}:"
+        f"\n  the add-on's subscriber {ms(data.stale_alone[1]).strip()} → "
+        f"{ms(stale_crowded[1]).strip()} "
+        f"(ratio {stale_crowded[1] / data.stale_alone[1]:.2f}×, target ≈ 1×: O(1))"
+        f"\n  the whole edit (Plone's indexing and versioning too) "
+        f"{ms(data.stale_alone[0]).strip()} → {ms(stale_crowded[0]).strip()} "
+        f"(ratio {stale_crowded[0] / data.stale_alone[0]:.2f}×)"
+    )
+    result = readiness_of(data.programme)
     server = None
     try:
-        server = start_server(site, "/".join(programme.getPhysicalPath()), result)
-        figures.update(measure_pages(server, programme, empty, request, args.repeat))
+        server = start_server(site, "/".join(data.programme.getPhysicalPath()), result)
+        figures = measure_pages(
+            server, data.programme, data.empty, request, args.repeat
+        )
         with QueryCounter() as counter:
-            readiness_of(programme)
+            readiness_of(data.programme)
         figures["queries"]["readiness"] = counter.count
     finally:
         if server is not None:
             server.close()
-    pack = measure_audit_pack(args, app, programme, criteria, users, request)
-    return report(args, build, result, figures, pack, how_of(server))
+    pack = measure_audit_pack(args, app, data.programme, data.criteria, users, request)
+    return {
+        "stale": stale,
+        "figures": figures,
+        "pack": pack,
+        "how": how_of(server),
+        "criteria": data.criteria,
+    }
 
 
 def readiness_of(programme):
@@ -749,48 +866,43 @@ def readiness_of(programme):
     return readiness(programme)
 
 
-def build_data(args, site, users, rng):
-    """The measured programme (evidence, actions, an audit) and an empty one."""
+@dataclass
+class Data:
+    programme: object
+    empty: object
+    criteria: list
+    audit_end: date
+    probe: object
+    stale_alone: tuple
+    build: str
+
+
+def prepare_data(args, site, users, rng):
+    """The measured programme (actions, an audit, no evidence yet), an empty
+    one, a plain Plone page, and marking stale timed with one evidence item."""
     from collective.nrlabel import clock
+    from plone import api
 
     programme = add_programme(site, "Programme NR", users)
     empty = add_programme(site, "Programme vide", users)
     audit_end = add_audit(programme, clock.today())
+    api.content.create(
+        container=site,
+        type="Document",
+        id="plain-page",
+        title="Une page ordinaire",
+        description="Une page de l'intranet, sans le module.",
+    )
     transaction.commit()
     criteria = criteria_of(programme)
     probe = StaleProbe(site, programme, users)
     stale_alone = probe.measure(STALE_REPEAT)
-    log(f"programme with {len(criteria)} criteria; building the data…")
-    with bulk_gc(), no_initial_versions(site):
-        states, evidence_seconds = build_evidence(
-            programme, criteria, args.evidence, users, audit_end, rng
-        )
+    log(f"programme with {len(criteria)} criteria; building the actions…")
+    with bulk_gc():
         action_seconds = build_actions(programme, criteria, args.actions, rng)
-    build = (
-        f"build: {args.evidence} evidence in {evidence_seconds:.1f} s "
-        f"({args.evidence / evidence_seconds:.0f}/s; "
-        + ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
-        + f"), {args.actions} actions in {action_seconds:.1f} s"
-    )
+    build = f"build: {args.actions} actions in {action_seconds:.1f} s"
     log(build)
-    # What the site and the build left is old: keep the collector off it, so that a
-    # full collection of millions of objects does not land in one of the timed runs
-    # (timeit turns the collector off for the same reason).
-    gc.collect()
-    gc.freeze()
-    stale_crowded = probe.measure(STALE_REPEAT)
-    commit()
-    build += (
-        "\nmarking stale (one edit of an intranet page used as evidence), "
-        f"1 evidence item in the site → {args.evidence + 1}:"
-        f"\n  the add-on's subscriber {ms(stale_alone[1]).strip()} → "
-        f"{ms(stale_crowded[1]).strip()} "
-        f"(ratio {stale_crowded[1] / stale_alone[1]:.2f}×, target ≈ 1×: O(1))"
-        f"\n  the whole edit (Plone's indexing and versioning too) "
-        f"{ms(stale_alone[0]).strip()} → {ms(stale_crowded[0]).strip()} "
-        f"(ratio {stale_crowded[0] / stale_alone[0]:.2f}×)"
-    )
-    return programme, empty, criteria, build
+    return Data(programme, empty, criteria, audit_end, probe, stale_alone, build)
 
 
 class StaleProbe:
@@ -875,7 +987,11 @@ class StaleProbe:
 
 
 def measure_readiness(programme, repeat):
-    """readiness() against the raw catalog query that returns the same evidence."""
+    """readiness() (the ledger: what the lead sees), the index sets' counts
+    (what an auditor's readiness reads) and the raw catalog query that returns
+    the same evidence; and whether readiness equals the reference reading."""
+    from collective.nrlabel import evidence_counts
+    from collective.nrlabel.scoring import assessments
     from plone import api
 
     path = "/".join(programme.getPhysicalPath())
@@ -886,6 +1002,8 @@ def measure_readiness(programme, repeat):
         f"{result.pending_reviews} pending reviews, {result.overdue_actions} overdue "
         f"actions, {len(result.expiring_evidence)} expiring evidence"
     )
+    uids = [item.uid for item in assessments(programme)]
+    today, reference = date.today().isoformat(), result.reference_date
 
     def baseline():
         for brain in catalog.searchResults(
@@ -900,11 +1018,50 @@ def measure_readiness(programme, repeat):
         {
             "readiness": lambda: readiness_of(programme),
             "baseline": baseline,
-            "json": lambda: json.dumps(readiness_of(programme).as_dict()),
+            "sets": lambda: evidence_counts.from_index_sets(
+                programme, uids, today, reference
+            ),
         },
         repeat,
     )
-    return result, figures
+    figures["same"] = same_as_reference(programme, result, uids, today, reference)
+    figures["expiring"] = len(result.expiring_evidence)
+    return figures
+
+
+def same_as_reference(programme, result, uids, today, reference):
+    """Whether readiness (ledger), and the index sets' counts, equal the
+    reference reading of every record (tests/readiness/reference_readiness.py):
+    the whole of readiness().as_dict(), so the matrix's lights and counts and
+    the expiring-evidence list."""
+    from collective.nrlabel import evidence_counts
+    from collective.nrlabel import readiness as readiness_module
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "tests" / "readiness"))
+    from reference_readiness import reference_tally
+
+    fast = evidence_counts.tally
+    try:
+        readiness_module.evidence_counts.tally = (
+            lambda programme, _criteria, today, reference: reference_tally(
+                programme, today, reference
+            )
+        )
+        expected = readiness_of(programme).as_dict()
+    finally:
+        readiness_module.evidence_counts.tally = fast
+    sets = evidence_counts.from_index_sets(programme, uids, today, reference)
+    reference_counts = reference_tally(programme, today, reference)
+    return {
+        "ledger": result.as_dict() == expected,
+        "sets": (sets.approved, sets.pending, sets.valid, sets.expiring)
+        == (
+            reference_counts.approved,
+            reference_counts.pending,
+            reference_counts.valid,
+            reference_counts.expiring,
+        ),
+    }
 
 
 def measure_audit_pack(args, app, programme, criteria, users, request):
@@ -927,25 +1084,63 @@ def measure_audit_pack(args, app, programme, criteria, users, request):
     return pack
 
 
-def report(args, build, result, figures, pack, how):
+def report(args, builds, by_size, main):
     """The lines bench/run.py prints: figures, ratios and targets."""
+    figures, pack, how = main["figures"], main["pack"], main["how"]
     queries = figures["queries"]
-    ratio = figures["readiness"][0] / figures["baseline"][0]
+    sizes = sorted(by_size)
+    smallest, largest = by_size[sizes[0]], by_size[sizes[-1]]
+    at_main = by_size[args.evidence]
     pack_mb = pack["bytes"] / MB
     raw_bytes, raw_seconds, raw_files = pack["raw"]
-    rest = spread(figures["rest"]) if "rest" in figures else "not measured"
-    return [
-        f"collective.nrlabel benchmark — {len(result.criteria)} criteria, "
-        f"{args.evidence} evidence, {args.actions} actions",
+    plain = figures["plain"][0]
+    lines = [
+        f"collective.nrlabel benchmark — {len(main['criteria'])} criteria, "
+        f"{', '.join(str(n) for n in sizes)} evidence, {args.actions} actions",
         f"({date.today().isoformat()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores, {args.repeat} runs per figure after a warm-up)",
-        build,
-        row("readiness()", spread(figures["readiness"])),
-        row("baseline catalog query", spread(figures["baseline"])),
-        row("  ratio readiness / baseline", f"{ratio:.2f}× (target ≤ 2×)"),
-        row("json.dumps(readiness().as_dict())", spread(figures["json"])),
-        row("@nr-readiness (HTTP)", rest),
-        row(f"@@nr-dashboard ({how})", spread(figures["dashboard"])),
+        *builds,
+        "readiness by size (medians; the lead's readiness reads the ledger, an "
+        "auditor's counts the index sets):",
+        f"  {'evidence':>9} {'readiness()':>12} {'index sets':>11} "
+        f"{'baseline':>10} {'ratio':>7}  same as the reference",
+    ]
+    for size in sizes:
+        f = by_size[size]
+        lines.append(
+            f"  {size:>9} {ms(f['readiness'][0])} {ms(f['sets'][0])[1:]} "
+            f"{ms(f['baseline'][0])[2:]} "
+            f"{f['readiness'][0] / f['baseline'][0]:>6.2f}×  "
+            f"ledger {'yes' if f['same']['ledger'] else 'NO'}, "
+            f"sets {'yes' if f['same']['sets'] else 'NO'} "
+            f"({f['expiring']} expiring listed)"
+        )
+    lines += [
+        row(
+            "  flat in N",
+            f"readiness({sizes[-1]}) / readiness({sizes[0]}) = "
+            f"{largest['readiness'][0] / smallest['readiness'][0]:.2f} "
+            "(target ≤ 1.5)",
+        ),
+        row(
+            f"  at {args.evidence}",
+            f"readiness / baseline = "
+            f"{at_main['readiness'][0] / at_main['baseline'][0]:.2f}× "
+            "(target ≤ 0.2×)",
+        ),
+        row(f"plain Plone page ({how})", spread(figures["plain"])),
+        row(
+            "@nr-readiness (HTTP)",
+            f"{spread(figures['rest'])}  {figures['rest'][0] / plain:.2f}× "
+            "the plain page (target ≤ 1.5×)"
+            if "rest" in figures
+            else "not measured",
+        ),
+        row(
+            f"@@nr-dashboard ({how})",
+            f"{spread(figures['dashboard'])}  "
+            f"{figures['dashboard'][0] / plain:.2f}× the plain page (target ≤ 1.5×)",
+        ),
         row(
             f"@@nr-activity ({figures['activity_entries']} entries)",
             spread(figures["activity"]),
@@ -959,17 +1154,19 @@ def report(args, build, result, figures, pack, how):
         f"catalog queries / dashboard: {queries['empty']} (empty programme) → "
         f"{queries['big']} ({args.evidence} evidence); readiness() alone: "
         f"{queries['readiness']}",
-        f"audit pack: {pack_mb:.1f} MB in {pack['seconds']:.1f} s "
-        f"({pack_mb / pack['seconds']:.0f} MB/s); raw read of its {raw_files} blob "
-        f"files ({raw_bytes / MB:.1f} MB) {raw_seconds:.2f} s "
-        f"({raw_bytes / MB / raw_seconds:.0f} MB/s)",
-        f"  first byte after {pack['first_byte']:.1f} s (the view call: "
-        f"pack_entries); {pack['traced_after_call'] / MB:.1f} MB held then",
+        main["stale"],
+        f"audit pack at {args.evidence} evidence: {pack_mb:.1f} MB in "
+        f"{pack['seconds']:.1f} s ({pack_mb / pack['seconds']:.0f} MB/s, target "
+        f"≥ 50); raw read of its {raw_files} blob files ({raw_bytes / MB:.1f} MB) "
+        f"{raw_seconds:.2f} s ({raw_bytes / MB / raw_seconds:.0f} MB/s)",
+        f"  first byte after {pack['first_byte']:.2f} s (target < 1 s); "
+        f"{pack['traced_after_call'] / MB:.1f} MB held then",
         f"  peak memory growth {pack['traced_growth'] / MB:.1f} MB (tracemalloc) / "
         f"{pack['rss_growth'] / MB:.1f} MB (RSS) (target < 100 MB); "
         f"the tracemalloc run took {pack['traced_seconds']:.1f} s",
         pack["storage"],
     ]
+    return lines
 
 
 def row(label, text):
@@ -980,7 +1177,24 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Benchmark collective.nrlabel on one big programme."
     )
-    parser.add_argument("--evidence", type=int, default=20000)
+    parser.add_argument(
+        "--evidence",
+        type=int,
+        default=20000,
+        help="the size at which the pages and the audit pack are measured",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[2000, 20000, 100000],
+        help="the sizes at which readiness is measured (default 2000,20000,100000)",
+    )
+    parser.add_argument(
+        "--slow-build",
+        action="store_true",
+        help="create evidence through the add-on's events (30-40/s) instead of "
+        "the fast builder",
+    )
     parser.add_argument("--actions", type=int, default=2000)
     parser.add_argument("--pack-mb", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=15)

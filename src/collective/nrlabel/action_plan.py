@@ -6,6 +6,7 @@ from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.multilingual import programme_language
 from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.relations import related_object
+from datetime import timedelta
 from plone import api
 from plone.dexterity.utils import createContent
 from z3c.relationfield import RelationValue
@@ -106,12 +107,30 @@ def is_overdue(due_date_iso, state, on=None):
     )
 
 
+def _overdue_query(context, on=None) -> dict:
+    """The catalog query of ``is_overdue``: open, due before the day (ISO dates
+    compare as strings; ``max`` is inclusive, hence the day before)."""
+    day = on or clock.today()
+    return {
+        "portal_type": "nr_action",
+        "review_state": OPEN_STATES,
+        "path": "/".join(context.getPhysicalPath()),
+        "nr_due_date": {
+            "query": (day - timedelta(days=1)).isoformat(),
+            "range": "max",
+        },
+    }
+
+
 def overdue_actions(context, on=None):
-    """Open actions below ``context`` whose due date has passed, soonest due first."""
-    brains = api.content.find(
-        portal_type="nr_action",
-        review_state=OPEN_STATES,
-        path="/".join(context.getPhysicalPath()),
-        sort_on="nr_due_date",
-    )
+    """Open actions below ``context`` whose due date has passed, soonest due
+    first. The catalog returns only those (the plan may hold thousands of open
+    actions); ``is_overdue`` stays the rule each one is checked against."""
+    brains = api.content.find(sort_on="nr_due_date", **_overdue_query(context, on))
     return [b for b in brains if is_overdue(b.nr_due_date, b.review_state, on)]
+
+
+def overdue_count(context, on=None) -> int:
+    """How many actions below ``context`` are overdue: the size of the catalog's
+    result set, no record read (readiness's figure)."""
+    return len(api.content.find(**_overdue_query(context, on)))

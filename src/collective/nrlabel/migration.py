@@ -317,9 +317,21 @@ def rebuild_auditor_access(portal=None) -> int:
     return len(audits)
 
 
+def rebuild_ledgers(portal=None) -> int:
+    """Every programme's evidence ledger from its evidence (evidence_ledger.py)."""
+    from collective.nrlabel.evidence_ledger import rebuild
+
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(portal_type="nr_programme")
+    for brain in brains:
+        rebuild(brain._unrestrictedGetObject())
+    return len(brains)
+
+
 def finish_import(portal=None) -> dict:
     """What an import needs once content, relations and local roles are in."""
     audits = rebuild_auditor_access(portal)
     reindexed = reindex_nr_content(portal)
+    rebuild_ledgers(portal)
     logger.info("Label NR import: %s audits recorded, %s reindexed", audits, reindexed)
     return {"audits": audits, "reindexed": reindexed}

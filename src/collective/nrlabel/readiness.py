@@ -19,7 +19,8 @@ amount of evidence, and no object is woken up.
 """
 
 from collective.nrlabel import clock
-from collective.nrlabel.action_plan import overdue_actions
+from collective.nrlabel import evidence_counts
+from collective.nrlabel.action_plan import overdue_count
 from collective.nrlabel.audit.lifecycle import next_audit_brain
 from collective.nrlabel.scoring import assessments
 from collective.nrlabel.scoring import score_report
@@ -127,12 +128,7 @@ def readiness(programme, on=None) -> Readiness:
         today,
     )
     items = assessments(programme)
-    evidence = api.content.find(
-        portal_type="nr_evidence",
-        review_state=("approved", "pending"),
-        path="/".join(programme.getPhysicalPath()),
-    )
-    tally = _tally_evidence(evidence, today, reference)
+    tally = evidence_counts.tally(programme, [i.uid for i in items], today, reference)
     criteria = [_criterion_readiness(item, tally) for item in items]
     by_theme, by_principle = _group_coverage(criteria)
     return Readiness(
@@ -146,72 +142,10 @@ def readiness(programme, on=None) -> Readiness:
         by_principle=by_principle,
         score=score_report(programme, items),
         pending_reviews=tally.pending_reviews,
-        overdue_actions=len(overdue_actions(programme, on)),
+        overdue_actions=overdue_count(programme, on),
         expiring_evidence=sorted(tally.expiring_items, key=lambda e: e["valid_until"]),
         stale_evidence=sorted(tally.stale_items, key=lambda e: e["since"]),
     )
-
-
-@dataclass
-class _EvidenceTally:
-    """What the approved and pending evidence says about each criterion (UIDs)."""
-
-    valid: set = field(default_factory=set)
-    expiring: set = field(default_factory=set)
-    pending: dict = field(default_factory=dict)
-    approved: dict = field(default_factory=dict)
-    expiring_items: list = field(default_factory=list)
-    pending_reviews: int = 0
-    stale: dict = field(default_factory=dict)
-    stale_items: list = field(default_factory=list)
-
-
-def _tally_evidence(brains, today, reference) -> _EvidenceTally:
-    """Count evidence per criterion: expired covers nothing, approved evidence that
-    ends before the date of reference, or whose intranet item changed since
-    approval, only half covers (amber)."""
-    tally = _EvidenceTally()
-    for brain in brains:
-        criteria = brain.nr_criteria or ()
-        if brain.review_state == "pending":
-            tally.pending_reviews += 1
-            for uid in criteria:
-                tally.pending[uid] = tally.pending.get(uid, 0) + 1
-            continue
-        until = brain.nr_valid_until
-        if until and until < today:
-            continue
-        for uid in criteria:
-            tally.approved[uid] = tally.approved.get(uid, 0) + 1
-        stale = _count_stale(tally, brain, criteria)
-        if until and until < reference:
-            tally.expiring.update(criteria)
-            tally.expiring_items.append(
-                {"title": brain.Title, "@id": brain.getURL(), "valid_until": until}
-            )
-        elif not stale:
-            tally.valid.update(criteria)
-    return tally
-
-
-def _count_stale(tally, brain, criteria) -> bool:
-    """Count approved ``brain`` as stale (amber) when its intranet item changed
-    since approval (catalog metadata: nothing is woken up)."""
-    reason = getattr(brain, "nr_stale", None)
-    if not reason or not isinstance(reason, str):  # None, or Missing.Value
-        return False
-    tally.expiring.update(criteria)
-    for uid in criteria:
-        tally.stale[uid] = tally.stale.get(uid, 0) + 1
-    tally.stale_items.append(
-        {
-            "title": brain.Title,
-            "@id": brain.getURL(),
-            "reason": reason,
-            "since": brain.nr_stale_since,
-        }
-    )
-    return True
 
 
 def _criterion_readiness(item, tally) -> CriterionReadiness:

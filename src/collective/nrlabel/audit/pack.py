@@ -4,9 +4,15 @@ for people (the self-assessment, the evidence of each criterion, reused evidence
 under every criterion it supports, the gaps and the action plan) and
 ``SHA256SUMS`` so that an auditor can check every file with ``sha256sum -c``.
 
-The ZIP is streamed with bounded memory: blob files are read by path in chunks and
-each chunk leaves as soon as it is compressed, so the pack never sits in memory
-and reading it does not depend on the database connection of the request.
+The ZIP streams from its first file: the view only decides WHAT goes in (the
+approved evidence the downloader may see, from the catalog's index sets, and the
+index's self-assessment, gaps and plan); the evidence is read, and each blob
+opened, as the ZIP is written, criterion by criterion, and ``manifest.csv``,
+``index.html``, ``SHA256SUMS`` and the ZIP's directory come last. By then the
+request is over and its database connection closed (ZPublisher iterates a stream
+after the transaction), so the stream reads through a connection of its own
+(``PackSource``): one consistent snapshot, and blobs fetched one at a time, which
+a size-limited ZEO/RelStorage blob cache needs.
 """
 
 from collective.nrlabel import _
@@ -25,12 +31,12 @@ from collective.nrlabel.exports import export_info
 from collective.nrlabel.exports import LIGHT_LABELS
 from collective.nrlabel.exports import same_name
 from collective.nrlabel.exports import spreadsheet_row
-from collective.nrlabel.permissions import View
 from collective.nrlabel.programme_tree import referential_tree
 from collective.nrlabel.relations import related_objects
 from collective.nrlabel.scoring import code_sort_key
 from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -45,6 +51,7 @@ import hashlib
 import io
 import itertools
 import re
+import transaction
 import zipfile
 
 
@@ -124,6 +131,9 @@ class PackEntry:
     approved: str
     valid_until: str
     blob_path: str | None = None
+    # A ZODB blob, opened only when its file is written (never a cache path
+    # kept for later: a bounded blob cache may have pruned it by then).
+    blob: object = None
     data: bytes | None = None
     approver_name: str = ""
     supports: tuple = ()
@@ -181,9 +191,11 @@ def pack_contents(
     translate=default_translate,
     name_of=same_name,
     level="",
+    entries=None,
 ):
     """The pack of ``programme`` for the current user; ``result`` its readiness,
-    ``level`` the predicted level in words (both from the view)."""
+    ``level`` the predicted level in words (both from the view); ``entries``
+    those the view streams (else read now)."""
     from collective.nrlabel.readiness import readiness
 
     result = result or readiness(programme)
@@ -214,7 +226,7 @@ def pack_contents(
         for a in info.actions
     ]
     return PackContents(
-        entries=pack_entries(programme, names),
+        entries=pack_entries(programme, names) if entries is None else entries,
         tree=referential_tree(programme),
         criteria=sheets,
         plan=plan,
@@ -290,37 +302,114 @@ def _unique(name, taken):
 
 
 def pack_entries(programme, name_of=same_name):
-    """What goes into the pack: approved evidence the current user may see.
+    """What goes into the pack for the current user, as a list (tests, bench);
+    the view streams the same entries through ``PackSource``."""
+    return list(PackSource(programme, name_of).entries())
 
-    Read from the content itself, one criterion at a time, each item put back to
-    sleep once read: what stays in memory is the table of contents (about a
-    kilobyte per item), not 20,000 woken-up items kept in the ZODB cache until the
-    end of the request, nor the catalog records that listing them would load.
+
+class PackSource:
+    """The pack's evidence: decided when the view is called, read when streamed.
+
+    The view decides what goes in, for the user who asks: the approved evidence
+    they may see, as paths from the catalog's index sets (no record, no object
+    loaded: the view answers at once). ``entries()`` then reads each item, one
+    criterion at a time, each put back to sleep once read: what stays in memory
+    is the manifest (about a kilobyte per item), never 20,000 woken-up items.
+
+    ZPublisher iterates a stream after the request's transaction has ended and
+    its connection closed; ``entries()`` then reads through a connection of its
+    own, on the same database (a consistent snapshot). Called while the
+    request's transaction is still going (a test, the bench), it reads through
+    the request's objects.
 
     Each entry names its approver through ``name_of`` and the other criteria of
     the programme it supports (``supports``): the file is packed once, with its
     own criterion, and index.html lists it under each of them.
     """
-    names = name_of if isinstance(name_of, _Names) else _Names(name_of)
-    folders = _criterion_folders(programme)
-    code_of = {path: code for _, code, path in folders}
-    entries = []
-    for folder, criterion_code, path in folders:
-        criterion = api.content.get(path=path)
+
+    def __init__(self, programme, name_of=same_name):
+        from collective.nrlabel.evidence_counts import approved_evidence_paths
+
+        self.path = "/".join(programme.getPhysicalPath())
+        self.url = programme.absolute_url()
+        self.folders = _criterion_folders(programme)
+        self.found = {}
+        for path in approved_evidence_paths(programme):
+            criterion_path, _, evidence_id = path.rpartition("/")
+            self.found.setdefault(criterion_path, []).append(evidence_id)
+        self.count = sum(len(ids) for ids in self.found.values())
+        self._names = name_of if isinstance(name_of, _Names) else _Names(name_of)
+        self._programme = programme
+        self._transaction = transaction.get()
+
+    def entries(self):
+        """Yield the pack entries, criterion by criterion, in code order."""
+        if transaction.get() is self._transaction:
+            yield from self._entries(self._programme.getPhysicalRoot())
+            return
+        manager = transaction.TransactionManager()
+        connection = self._programme._p_jar.db().open(transaction_manager=manager)
+        try:
+            yield from self._entries(connection.root()["Application"])
+        finally:
+            manager.abort()
+            connection.close()
+
+    def _entries(self, root):
+        code_of = {path: code for _, code, path in self.folders}
+        site = _site_of(root.unrestrictedTraverse(self.path))
+        for folder, criterion_code, path in self.folders:
+            ids = self.found.get(path)
+            if not ids:
+                continue
+            with _within(site):
+                found = self._criterion_entries(
+                    root.unrestrictedTraverse(path),
+                    ids,
+                    folder,
+                    criterion_code,
+                    code_of,
+                )
+            yield from found
+
+    def _criterion_entries(self, criterion, ids, folder, criterion_code, code_of):
         taken = set()
-        in_folder = []
+        found = []
         # Id order decides which of two same-named files gets the " (2)".
-        for evidence_id in sorted(criterion.objectIds()):
-            evidence = criterion[evidence_id]
-            if _goes_in_pack(evidence):
-                entry, name = _entry(evidence, folder, criterion_code)
-                entry.name = _unique(name, taken)
-                entry.approver_name = names(entry.approver)
-                entry.supports = _also_supports(evidence, code_of, criterion_code)
-                in_folder.append(entry)
+        for evidence_id in sorted(ids):
+            evidence = criterion.get(evidence_id)
+            if not _still_approved(evidence):  # changed since the view was called
+                continue
+            url = self.url + "/".join(evidence.getPhysicalPath())[len(self.path) :]
+            entry, name = _entry(evidence, folder, criterion_code, url)
+            entry.name = _unique(name, taken)
+            entry.approver_name = self._names(entry.approver)
+            entry.supports = _also_supports(evidence, code_of, criterion_code)
+            found.append(entry)
             _put_back_to_sleep(evidence)
-        entries.extend(sorted(in_folder, key=lambda e: e.name))
-    return entries
+        return sorted(found, key=lambda e: e.name)
+
+
+def _site_of(obj):
+    """The Plone site above ``obj`` (its component registry: intids, tools)."""
+    from Acquisition import aq_chain
+    from zope.component.interfaces import ISite
+
+    return next((o for o in aq_chain(obj) if ISite.providedBy(o)), None)
+
+
+@contextmanager
+def _within(site):
+    """``site`` as the current component site, then the previous one back."""
+    from zope.component.hooks import getSite
+    from zope.component.hooks import setSite
+
+    previous = getSite()
+    setSite(site)
+    try:
+        yield
+    finally:
+        setSite(previous)
 
 
 def _also_supports(evidence, code_of, home_code):
@@ -333,11 +422,12 @@ def _also_supports(evidence, code_of, home_code):
     return tuple(sorted(codes, key=code_sort_key))
 
 
-def _goes_in_pack(item):
+def _still_approved(item):
+    """Whether ``item`` is still approved evidence (the catalog chose it, with
+    the downloader's permissions, when the view was called)."""
     return (
         getattr(item, "portal_type", None) == "nr_evidence"
         and review_state(item) == "approved"
-        and api.user.has_permission(View, obj=item)
     )
 
 
@@ -355,7 +445,7 @@ def _criterion_folders(programme):
     return [folder[1:] for folder in sorted(walk(referential_tree(programme), (), ()))]
 
 
-def _entry(evidence, folder, criterion_code):
+def _entry(evidence, folder, criterion_code, url):
     """The pack entry of one evidence item, and the (safe) file name it asks for."""
     approver, approved = approval(evidence)
     entry = PackEntry(
@@ -363,7 +453,7 @@ def _entry(evidence, folder, criterion_code):
         name="",
         title=evidence.Title(),
         criterion=criterion_code,
-        url=evidence.absolute_url(),
+        url=url,
         approver=approver or "",
         approved=approved.ISO8601() if approved else "",
         valid_until=evidence.valid_until.isoformat() if evidence.valid_until else "",
@@ -373,7 +463,7 @@ def _entry(evidence, folder, criterion_code):
     elif evidence.file is not None:
         # An uploaded file's name may carry the uploader's path: only its last part.
         name = safe_component(evidence.file.filename or evidence.getId())
-        entry.blob_path = evidence.file._blob.committed()
+        entry.blob = evidence.file
     elif evidence.link and is_safe_link(evidence.link):
         name = title_component(evidence.Title(), ".url")
         entry.data = f"[InternetShortcut]\r\nURL={evidence.link}\r\n".encode()
@@ -407,10 +497,7 @@ def _pinned_entry(evidence, entry):
     entry.pinned_sha256 = pinned.sha256 if pinned else ""
     copy = pinned_copy(evidence) if pinned else None
     if copy is not None:
-        try:
-            entry.blob_path = copy._blob.committed()
-        except Exception:  # not committed yet (same transaction): its bytes
-            entry.data = copy.data
+        entry.blob = copy
         extension = (copy.filename or "").rpartition(".")[2]
         return title_component(evidence.Title(), f".{extension}" if extension else "")
     version = pinned_version(evidence) if pinned else None
@@ -472,7 +559,9 @@ def stream_pack(entries, title, generated=None, labels=None, contents=None):
     ``index.html`` and ``SHA256SUMS``; words from ``labels``, the index's
     self-assessment, gaps and plan from ``contents`` (``pack_contents``)."""
     labels = labels or pack_labels()
-    contents = contents or PackContents(entries=list(entries))
+    if contents is None:
+        entries = list(entries)
+        contents = PackContents(entries=entries)
     generated = generated or human_date(clock.today(), labels.language)
     date_time = datetime.now().timetuple()[:6]
     sink = _Sink()
@@ -502,12 +591,13 @@ def stream_pack(entries, title, generated=None, labels=None, contents=None):
 
 def _write_entry(archive, sink, info, entry):
     """Write one evidence file (blob read in chunks); return (SHA-256, size)."""
-    info.compress_type = zipfile.ZIP_STORED if entry.blob_path else zipfile.ZIP_DEFLATED
+    stored = entry.blob is not None or entry.blob_path
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     digest = hashlib.sha256()
     size = 0
     with archive.open(info, "w", force_zip64=True) as target:
-        if entry.blob_path:
-            with open(entry.blob_path, "rb") as source:
+        if stored:
+            with _open_source(entry) as source:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
@@ -519,6 +609,14 @@ def _write_entry(archive, sink, info, entry):
             target.write(entry.data)
     yield sink.take()
     return digest.hexdigest(), size
+
+
+def _open_source(entry):
+    """The entry's file, opened now: a ZODB blob through its storage (a ZEO
+    client fetches it into its cache at this moment), else a path on disk."""
+    if entry.blob is not None:
+        return entry.blob.open("r")
+    return open(entry.blob_path, "rb")
 
 
 def _write_parts(archive, sink, info, parts):
@@ -593,9 +691,12 @@ def _manifest_csv(manifest, header):
 
 @implementer(IUnboundStreamIterator)
 class PackIterator:
-    """What ZPublisher streams to the client."""
+    """What ZPublisher streams to the client. ``close()`` (called by the WSGI
+    server, also when the client goes away) ends the stream, and with it the
+    pack's own database connection."""
 
     def __init__(self, chunks):
+        self._source = chunks
         self._chunks = (chunk for chunk in chunks if chunk)
 
     def __iter__(self):
@@ -603,3 +704,9 @@ class PackIterator:
 
     def __next__(self):
         return next(self._chunks)
+
+    def close(self):
+        self._chunks.close()
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()

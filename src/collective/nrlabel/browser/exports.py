@@ -6,6 +6,7 @@ from collective.nrlabel.audit.downloads import record_pack_download
 from collective.nrlabel.audit.pack import pack_contents
 from collective.nrlabel.audit.pack import pack_labels
 from collective.nrlabel.audit.pack import PackIterator
+from collective.nrlabel.audit.pack import PackSource
 from collective.nrlabel.audit.pack import stream_pack
 from collective.nrlabel.browser.display import level_sentence
 from collective.nrlabel.browser.display import user_name
@@ -68,22 +69,23 @@ class AuditPackView(BrowserView):
     def __call__(self):
         translate = api.portal.translate
         result = readiness(self.context)
+        # What goes in is decided now; the files are read as the ZIP streams.
+        source = PackSource(self.context, name_of=user_name)
         contents = pack_contents(
             self.context,
             result,
             translate=translate,
             name_of=user_name,
             level=translate(level_sentence(result.score.progress)),
+            entries=(),
         )
         stamp = clock.today().isoformat()
         filename = f"audit-pack-{self.context.getId()}-{stamp}.zip"
         _attachment(self.request.response, filename, "application/zip")
-        record_pack_download(
-            self.context, self.request, filename, len(contents.entries)
-        )
+        record_pack_download(self.context, self.request, filename, source.count)
         labels = pack_labels(translate, _language(self.request))
         return PackIterator(
             stream_pack(
-                contents.entries, self.context.Title(), labels=labels, contents=contents
+                source.entries(), self.context.Title(), labels=labels, contents=contents
             )
         )
