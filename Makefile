@@ -27,7 +27,7 @@ $(BIN)/python:
 
 $(INSTALL_STAMP): $(BIN)/python setup.py constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt pip setuptools wheel
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,lint]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,lint,zeo,relstorage]"
 	touch $@
 
 .PHONY: install
@@ -48,7 +48,7 @@ ZOPE_INI := instance/etc/zope-instance-$(PORT).ini
 $(ZOPE_INI): etc/zope.ini.in
 	mkdir -p instance/etc
 	sed -e 's|@ROOT@|$(CURDIR)|g' -e 's|@HOST@|$(HOST)|g' -e 's|@PORT@|$(PORT)|g' \
-		-e 's|@PROCESS@|instance-$(PORT)|g' -e 's|@ZOPE_CONF@|$(CURDIR)/$(ZOPE_CONF)|g' $< > $@
+		-e 's|@PROCESS@|instance-$(PORT)|g' -e 's|@ROOT_HANDLERS@|console, eventlog|g' -e 's|@ZOPE_CONF@|$(ZOPE_CONF)|g' $< > $@
 
 .PHONY: instance
 instance: $(INSTALL_STAMP) instance/etc/zope.conf instance/etc/site.zcml ## Write the Zope instance configuration (data stays in var/)
@@ -72,27 +72,21 @@ PG_DSN ?=
 CLUSTER = $(BIN)/python scripts/cluster.py --ports $(CLIENT_PORTS) --host $(HOST) \
 	--zeo-address $(ZEO_ADDRESS) --blob-cache-size $(BLOB_CACHE_SIZE) --site $(SITE) \
 	--language $(SITE_LANGUAGE)
-CLUSTER_STAMP := $(VENV)/.installed-cluster
-
-$(CLUSTER_STAMP): $(INSTALL_STAMP)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,lint,zeo,relstorage]"
-	touch $@
-
 .PHONY: start-zeo
-start-zeo: $(CLUSTER_STAMP) ## A ZEO server (var/filestorage, as make start) and two clients on 8080 and 8081
+start-zeo: $(INSTALL_STAMP) ## A ZEO server (var/filestorage, as make start) and two clients on 8080 and 8081
 	$(CLUSTER) serve zeo --demo
 
 .PHONY: start-relstorage
-start-relstorage: $(CLUSTER_STAMP) ## Two clients on 8080 and 8081 of RelStorage on PostgreSQL: PG_DSN="dbname=… host=… user=…"
+start-relstorage: $(INSTALL_STAMP) ## Two clients on 8080 and 8081 of RelStorage on PostgreSQL: PG_DSN="dbname=… host=… user=…"
 	@test -n "$(PG_DSN)" || { echo 'PG_DSN is needed, e.g. PG_DSN="dbname=plone host=localhost user=plone password=…"'; exit 2; }
 	PG_DSN="$(PG_DSN)" $(CLUSTER) serve relstorage --demo
 
 .PHONY: pack-zeo
-pack-zeo: $(CLUSTER_STAMP) ## Pack the ZEO server's database while it runs (DAYS=0 of history kept)
+pack-zeo: $(INSTALL_STAMP) ## Pack the ZEO server's database while it runs (DAYS=0 of history kept)
 	$(CLUSTER) pack zeo --days $(or $(DAYS),0)
 
 .PHONY: pack-relstorage
-pack-relstorage: $(CLUSTER_STAMP) ## Pack the RelStorage database (PG_DSN), clients running or not
+pack-relstorage: $(INSTALL_STAMP) ## Pack the RelStorage database (PG_DSN), clients running or not
 	@test -n "$(PG_DSN)" || { echo 'PG_DSN is needed'; exit 2; }
 	PG_DSN="$(PG_DSN)" $(CLUSTER) pack relstorage --days $(or $(DAYS),0)
 
@@ -106,9 +100,12 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 .PHONY: test
 test: $(INSTALL_STAMP) node_modules/axe-core/axe.min.js ## Run the whole test suite (browser tests need Debian's chromium)
-	$(BIN)/pytest $(PYTEST_ARGS) --ignore=tests/intranet
+	$(BIN)/pytest $(PYTEST_ARGS) --ignore=tests/intranet --ignore=tests/cluster
 	# An existing intranet with the add-on on top: a sibling layer, its own session.
 	$(BIN)/pytest $(PYTEST_ARGS) tests/intranet
+	# Two real Zope clients on a ZEO server, and on RelStorage when PG_DSN names a
+	# PostgreSQL server (the tests create and drop a database of their own there).
+	PG_DSN="$(PG_DSN)" $(BIN)/pytest $(PYTEST_ARGS) tests/cluster
 
 .PHONY: lint
 lint: $(INSTALL_STAMP) ## Check Python (ruff) and XML/ZCML (zpretty)

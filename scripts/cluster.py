@@ -164,6 +164,9 @@ class Cluster:
                     PORT=client,
                     PROCESS=name,
                     ZOPE_CONF=self.zope_conf(client),
+                    # The event log only (bounded, rotated): no copy on the console,
+                    # which goes to an unbounded var/log/<process>.stdout.log.
+                    ROOT_HANDLERS="eventlog",
                 )
             )
 
