@@ -87,6 +87,15 @@ setup(
         "migration": [
             "collective.exportimport",
         ],
+        # More than one Zope process on shared data (docs/install.md, "Production"):
+        # a ZEO server and clients, or RelStorage on PostgreSQL.
+        "zeo": [
+            "ZEO",
+        ],
+        "relstorage": [
+            "RelStorage",
+            "psycopg2-binary",
+        ],
         "lint": [
             "ruff",
             "zpretty",

@@ -24,29 +24,36 @@ globals().update(
 # tests/intranet/ runs on a sibling layer (an existing intranet, then the add-on).
 # plone.testing keeps one stack of databases per base layer, so two sibling Plone
 # sites kept set up in one session see each other's database: that directory runs
-# in its own pytest session (`make test` runs both).
-INTRANET_TESTS = Path(__file__).resolve().parent / "intranet"
+# in its own pytest session (`make test` runs both). tests/cluster/ runs real Zope
+# processes on ZEO / RelStorage and needs no in-process layer: its own session too.
+TESTS = Path(__file__).resolve().parent
+INTRANET_TESTS = TESTS / "intranet"
+CLUSTER_TESTS = TESTS / "cluster"
+OWN_SESSIONS = (INTRANET_TESTS, CLUSTER_TESTS)
 
 
-def _is_intranet_test(item) -> bool:
-    return INTRANET_TESTS in Path(item.path).resolve().parents
+def _session_of(item):
+    """The directory of OWN_SESSIONS ``item`` belongs to, or None for the rest."""
+    parents = Path(item.path).resolve().parents
+    return next((d for d in OWN_SESSIONS if d in parents), None)
 
 
 def pytest_collection_modifyitems(config, items):
-    kinds = {_is_intranet_test(item) for item in items}
+    kinds = {_session_of(item) for item in items}
     if len(kinds) > 1:
         raise pytest.UsageError(
-            "tests/intranet/ runs in its own pytest session: "
-            "`pytest --ignore=tests/intranet` then `pytest tests/intranet` "
-            "(make test runs both)"
+            "tests/intranet/ and tests/cluster/ each run in their own pytest "
+            "session: `pytest --ignore=tests/intranet --ignore=tests/cluster`, "
+            "then `pytest tests/intranet`, then `pytest tests/cluster` "
+            "(make test runs all three)"
         )
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _keep_layers_for_session(request):
     """The add-on's two layers stay set up for the whole session (pytest-plone's
-    keep_session), unless the session is tests/intranet/'s."""
-    if not any(_is_intranet_test(item) for item in request.session.items):
+    keep_session), unless the session is tests/intranet/'s or tests/cluster/'s."""
+    if not any(_session_of(item) for item in request.session.items):
         request.getfixturevalue("functional_session")
         request.getfixturevalue("integration_session")
 

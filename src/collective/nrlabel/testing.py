@@ -185,7 +185,12 @@ def write_instance(root: Path) -> Path:
         (root / name).mkdir(parents=True, exist_ok=True)
     etc = PROJECT / "etc"
     conf = root / "instance" / "etc" / "zope.conf"
-    conf.write_text((etc / "zope.conf.in").read_text().replace("@ROOT@", str(root)))
+    conf.write_text(
+        (etc / "zope.conf.in")
+        .read_text()
+        .replace("@ROOT@", str(root))
+        .replace("@STORAGE_CONF@", str(etc / "storage-filestorage.conf"))
+    )
     (root / "instance" / "etc" / "site.zcml").write_text(
         (etc / "site.zcml").read_text()
     )
