@@ -7,6 +7,7 @@ the audit page and the programme page, and a date follows the user's format.
 from collective.nrlabel import _
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from plone import api
 from zope.i18nmessageid import Message
 
@@ -26,6 +27,74 @@ def localized(value, long_format=False):
     if hasattr(value, "isoformat"):
         value = value.isoformat()
     return api.portal.get_localized_time(value, long_format=long_format)
+
+
+class ListFormats:
+    """How a long list shows people, dates and labels, each person, label and date
+    format looked up once per page rather than once per row: a page of evidence
+    shows some hundred dates and labels, and each lookup negotiates the language
+    anew. Same text as ``user_name``, ``localized`` and the template's
+    translation."""
+
+    def __init__(self, request=None):
+        from zope.globalrequest import getRequest
+
+        self.request = request if request is not None else getRequest()
+        self.name = cache(user_name)
+        self._texts = {}
+        self._patterns = {}
+
+    def text(self, message):
+        """``message`` translated; one without a mapping only once per list.
+        Anything else is left as it is (the template translates it)."""
+        if not isinstance(message, Message) or message.mapping:
+            return message
+        key = (str(message), message.domain, message.default)
+        if key not in self._texts:
+            from zope.i18n import translate
+
+            self._texts[key] = translate(message, context=self.request)
+        return self._texts[key]
+
+    def date(self, value, long_format=False):
+        """As ``localized``, with the user's date format translated once."""
+        if not value:
+            return ""
+        pattern = self._pattern(bool(long_format))
+        if pattern is None:  # an override or month names: Plone's own way
+            return localized(value, long_format)
+        from DateTime import DateTime
+        from zope.i18n import interpolate
+
+        text, elements = pattern
+        moment = DateTime(value.isoformat() if hasattr(value, "isoformat") else value)
+        return interpolate(text, {key: moment.strftime("%" + key) for key in elements})
+
+    def _pattern(self, long_format):
+        """The format ``ulocalized_time`` would use and its numeric elements, or
+        None when it would do more than fill numbers in."""
+        if long_format not in self._patterns:
+            self._patterns[long_format] = _date_pattern(long_format, self.request)
+        return self._patterns[long_format]
+
+
+def _date_pattern(long_format, request):
+    from plone.base.i18nl10n import _interp_regex
+    from plone.base.i18nl10n import datetime_formatvariables
+    from plone.base.i18nl10n import get_formatstring_from_registry
+    from plone.base.i18nl10n import name_formatvariables
+    from zope.i18n import translate
+
+    msgid = "date_format_long" if long_format else "date_format_short"
+    if get_formatstring_from_registry(msgid) is not None:
+        return None
+    text = translate(msgid, "plonelocales", context=request)
+    if text == msgid:
+        return None
+    elements = {element[2:-1] for element in _interp_regex.findall(text)}
+    if elements & name_formatvariables:
+        return None
+    return text, elements & datetime_formatvariables
 
 
 def localized_detail(detail):
