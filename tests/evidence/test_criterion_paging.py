@@ -236,3 +236,24 @@ class TestPermissions:
 )
 def test_page_start(value, total, start):
     assert page_start(value, total, 20) == start
+
+
+def test_list_formats_say_what_localized_says(programme):
+    """The criterion page's dates, formatted with the format looked up once, read
+    as Plone formats them one by one (the test request speaks English: month
+    names)."""
+    from collective.nrlabel.browser.display import ListFormats
+    from collective.nrlabel.browser.display import localized
+    from DateTime import DateTime
+    from datetime import date
+    from datetime import datetime
+
+    formats = ListFormats()
+    for value in (
+        date(2026, 1, 10),
+        datetime(2026, 3, 4, 17, 5),
+        DateTime("2026/11/30 02:11:00 GMT+1"),
+        None,
+    ):
+        for long_format in (False, True):
+            assert formats.date(value, long_format) == localized(value, long_format)

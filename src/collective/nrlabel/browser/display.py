@@ -57,28 +57,55 @@ class ListFormats:
         return self._texts[key]
 
     def date(self, value, long_format=False):
-        """As ``localized``, with the user's date format translated once."""
+        """As ``localized`` (Plone's ``ulocalized_time``), with the user's date
+        format and the month and day names translated once."""
         if not value:
             return ""
         pattern = self._pattern(bool(long_format))
-        if pattern is None:  # an override or month names: Plone's own way
+        if pattern is None:  # a format from the registry: Plone's own way
             return localized(value, long_format)
         from DateTime import DateTime
+        from plone.base.i18nl10n import monthname_msgid
+        from plone.base.i18nl10n import monthname_msgid_abbr
+        from plone.base.i18nl10n import weekdayname_msgid
+        from plone.base.i18nl10n import weekdayname_msgid_abbr
         from zope.i18n import interpolate
 
-        text, elements = pattern
+        text, numbers, names = pattern
         moment = DateTime(value.isoformat() if hasattr(value, "isoformat") else value)
-        return interpolate(text, {key: moment.strftime("%" + key) for key in elements})
+        mapping = {key: moment.strftime("%" + key) for key in numbers}
+        weekday = int(moment.strftime("%w"))
+        month = int(moment.strftime("%m"))
+        msgids = {
+            "a": lambda: weekdayname_msgid_abbr(weekday),
+            "A": lambda: weekdayname_msgid(weekday),
+            "b": lambda: monthname_msgid_abbr(month),
+            "B": lambda: monthname_msgid(month),
+        }
+        for key in names:
+            mapping[key] = self._name(msgids[key]())
+        return interpolate(text, mapping)
+
+    def _name(self, msgid):
+        key = ("plonelocales", msgid)
+        if key not in self._texts:
+            from zope.i18n import translate
+
+            self._texts[key] = translate(
+                msgid, "plonelocales", context=self.request, default=msgid
+            )
+        return self._texts[key]
 
     def _pattern(self, long_format):
-        """The format ``ulocalized_time`` would use and its numeric elements, or
-        None when it would do more than fill numbers in."""
         if long_format not in self._patterns:
             self._patterns[long_format] = _date_pattern(long_format, self.request)
         return self._patterns[long_format]
 
 
 def _date_pattern(long_format, request):
+    """The format ``ulocalized_time`` would use, its numeric elements and its
+    names (translated separately); None when the site sets its own format in the
+    registry, or when no format is translated (Plone then falls back to ISO)."""
     from plone.base.i18nl10n import _interp_regex
     from plone.base.i18nl10n import datetime_formatvariables
     from plone.base.i18nl10n import get_formatstring_from_registry
@@ -92,9 +119,7 @@ def _date_pattern(long_format, request):
     if text == msgid:
         return None
     elements = {element[2:-1] for element in _interp_regex.findall(text)}
-    if elements & name_formatvariables:
-        return None
-    return text, elements & datetime_formatvariables
+    return text, elements & datetime_formatvariables, elements & name_formatvariables
 
 
 def localized_detail(detail):
