@@ -28,6 +28,10 @@ DRAFTS = 10
 # One approved item attached to 1.1.2 also supports 1.1.1.
 SEEN_BY_WRITERS = APPROVED + DRAFTS + 1
 SEEN_BY_READERS = APPROVED + 1
+PAGE = EVIDENCE_PAGE_SIZE
+# Where the last page of what the author sees starts, and its number (0-based).
+LAST_START = (SEEN_BY_WRITERS - 1) // PAGE * PAGE
+LAST_PAGE = LAST_START // PAGE
 
 
 def link_evidence(criterion, title, state, **fields):
@@ -105,9 +109,9 @@ class TestPaging:
         criterion, titles = crowded
         pages = every_page(criterion.absolute_url(), "author")
 
-        assert [len(p) for p in pages] == [
-            EVIDENCE_PAGE_SIZE,
-            SEEN_BY_WRITERS - EVIDENCE_PAGE_SIZE,
+        assert len(pages) == LAST_PAGE + 1 > 1
+        assert [len(p) for p in pages] == [PAGE] * LAST_PAGE + [
+            SEEN_BY_WRITERS - LAST_START
         ]
         shown = [title for page in pages for title in page]
         assert sorted(shown) == sorted(titles["approved"] + titles["draft"])
@@ -121,30 +125,33 @@ class TestPaging:
         assert f"{SEEN_BY_WRITERS} au total" in counts
         assert f"Approuvée : {APPROVED + 1}" in counts
         assert f"Brouillon : {DRAFTS}" in counts
-        assert f"Preuves 1 à {EVIDENCE_PAGE_SIZE} sur {SEEN_BY_WRITERS}" in text_of(
+        assert f"Preuves 1 à {PAGE} sur {SEEN_BY_WRITERS}" in text_of(
             page, "nr-evidence-range"
         )
-        last = parsed(get(criterion.absolute_url(), "author", b_start=20))
+        last = parsed(get(criterion.absolute_url(), "author", b_start=LAST_START))
         assert f"{SEEN_BY_WRITERS} au total" in text_of(last, "nr-evidence-count")
-        assert f"Preuves 21 à {SEEN_BY_WRITERS} sur {SEEN_BY_WRITERS}" in text_of(
-            last, "nr-evidence-range"
+        assert (
+            f"Preuves {LAST_START + 1} à {SEEN_BY_WRITERS} sur {SEEN_BY_WRITERS}"
+            in text_of(last, "nr-evidence-range")
         )
 
     def test_rows_keep_their_details(self, crowded):
         """The shared item still says where it is attached; states are labelled."""
         criterion, _titles = crowded
-        last = parsed(get(criterion.absolute_url(), "author", b_start=20))
+        last = parsed(get(criterion.absolute_url(), "author", b_start=LAST_START))
 
         assert "Preuve partagée" in row_titles(last)
         assert "Rattachée au critère 1.1.2" in last.text_content()
-        assert last.xpath("//tr[contains(@class, 'nr-state-draft')]")
+        first = parsed(get(criterion.absolute_url(), "author"))
+        assert first.xpath("//tr[contains(@class, 'nr-state-draft')]")
+        assert "Brouillon" in text_of(first, "nr-state-draft")
 
     def test_links_keep_the_other_parameters(self, crowded):
         criterion, _titles = crowded
         page = parsed(get(criterion.absolute_url(), "author", set_language="fr"))
 
         query = parse_qs(urlsplit(next_link(page)).query)
-        assert query["b_start"] == ["20"]
+        assert query["b_start"] == [str(PAGE)]
         assert query["set_language"] == ["fr"]
 
     def test_one_page_has_no_navigation(self, functional_programme):
@@ -165,12 +172,12 @@ HOSTILE = [
     ("abc", 0),
     ("", 0),
     ("1e3", 0),
-    ("7", 0),  # rounded down to the page that holds item 8
-    ("20", 1),
-    ("25", 1),
-    ("99999999999999999999", 1),  # beyond the end: the last page
+    (str(PAGE - 3), 0),  # rounded down to the page that holds that item
+    (str(PAGE), 1),
+    (str(PAGE + 5), 1),
+    ("99999999999999999999", LAST_PAGE),  # beyond the end: the last page
     ("9" * 5000, 0),  # too long for int(): not a number
-    (["0", "20"], 0),  # repeated
+    (["0", str(PAGE)], 0),  # repeated
 ]
 
 

@@ -41,6 +41,7 @@ class ListFormats:
 
         self.request = request if request is not None else getRequest()
         self.name = cache(user_name)
+        self.term = cache(_term_title)
         self._texts = {}
         self._patterns = {}
 
@@ -73,9 +74,11 @@ class ListFormats:
 
         text, numbers, names = pattern
         moment = DateTime(value.isoformat() if hasattr(value, "isoformat") else value)
-        mapping = {key: moment.strftime("%" + key) for key in numbers}
-        weekday = int(moment.strftime("%w"))
-        month = int(moment.strftime("%m"))
+        # One strftime for all the elements: each call converts the time zone.
+        keys = [*sorted(numbers), "w", "m"]
+        parts = moment.strftime("\x1f".join("%" + key for key in keys)).split("\x1f")
+        mapping = dict(zip(keys[:-2], parts[:-2], strict=True))
+        weekday, month = int(parts[-2]), int(parts[-1])
         msgids = {
             "a": lambda: weekdayname_msgid_abbr(weekday),
             "A": lambda: weekdayname_msgid(weekday),
@@ -100,6 +103,12 @@ class ListFormats:
         if long_format not in self._patterns:
             self._patterns[long_format] = _date_pattern(long_format, self.request)
         return self._patterns[long_format]
+
+
+def _term_title(vocabulary, value):
+    from collective.nrlabel.vocabularies import term_title
+
+    return term_title(vocabulary, value)
 
 
 def _date_pattern(long_format, request):
