@@ -272,7 +272,7 @@ def intranet_facts(evidence):
 # Evidence rows per page of a criterion: each row wakes its item (history,
 # transitions), so that a page costs what its rows cost, whatever the criterion
 # holds. Ten rows keep a page within 1.5x of a one-item criterion's
-# (bench/criterion_page.py): a row costs about 5 ms, the page around it 80 ms.
+# (bench/criterion_page.py): a row costs about 4 ms, the page around it 80 ms.
 EVIDENCE_PAGE_SIZE = 10
 
 # The order of the per-state counts: what supports the criterion first.
