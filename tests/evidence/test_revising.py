@@ -46,7 +46,8 @@ def test_the_edit_form_of_rejected_evidence_shows_the_reason(
     browser.open(f"{draft.absolute_url()}/edit")
     assert "nr-rejection" not in browser.contents
     browser.open(functional_criterion.absolute_url())
-    row = browser.contents.split("Brouillon", 1)[1].split("</tr>", 1)[0]
+    # The row's link, not the per-state counts above the list ("Brouillon : 1").
+    row = browser.contents.split(">Brouillon</a>", 1)[1].split("</tr>", 1)[0]
     assert "sans date de fin" in row  # no valid-until: it does not expire
 
 

@@ -7,6 +7,7 @@ the audit page and the programme page, and a date follows the user's format.
 from collective.nrlabel import _
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from plone import api
 from zope.i18nmessageid import Message
 
@@ -26,6 +27,108 @@ def localized(value, long_format=False):
     if hasattr(value, "isoformat"):
         value = value.isoformat()
     return api.portal.get_localized_time(value, long_format=long_format)
+
+
+class ListFormats:
+    """How a long list shows people, dates and labels, each person, label and date
+    format looked up once per page rather than once per row: a page of evidence
+    shows some hundred dates and labels, and each lookup negotiates the language
+    anew. Same text as ``user_name``, ``localized`` and the template's
+    translation."""
+
+    def __init__(self, request=None):
+        from zope.globalrequest import getRequest
+
+        self.request = request if request is not None else getRequest()
+        self.name = cache(user_name)
+        self.term = cache(_term_title)
+        self._texts = {}
+        self._patterns = {}
+
+    def text(self, message):
+        """``message`` translated; one without a mapping only once per list.
+        Anything else is left as it is (the template translates it)."""
+        if not isinstance(message, Message) or message.mapping:
+            return message
+        key = (str(message), message.domain, message.default)
+        if key not in self._texts:
+            from zope.i18n import translate
+
+            self._texts[key] = translate(message, context=self.request)
+        return self._texts[key]
+
+    def date(self, value, long_format=False):
+        """As ``localized`` (Plone's ``ulocalized_time``), with the user's date
+        format and the month and day names translated once."""
+        if not value:
+            return ""
+        pattern = self._pattern(bool(long_format))
+        if pattern is None:  # a format from the registry: Plone's own way
+            return localized(value, long_format)
+        from DateTime import DateTime
+        from plone.base.i18nl10n import monthname_msgid
+        from plone.base.i18nl10n import monthname_msgid_abbr
+        from plone.base.i18nl10n import weekdayname_msgid
+        from plone.base.i18nl10n import weekdayname_msgid_abbr
+        from zope.i18n import interpolate
+
+        text, numbers, names = pattern
+        moment = DateTime(value.isoformat() if hasattr(value, "isoformat") else value)
+        # One strftime for all the elements: each call converts the time zone.
+        keys = [*sorted(numbers), "w", "m"]
+        parts = moment.strftime("\x1f".join("%" + key for key in keys)).split("\x1f")
+        mapping = dict(zip(keys[:-2], parts[:-2], strict=True))
+        weekday, month = int(parts[-2]), int(parts[-1])
+        msgids = {
+            "a": lambda: weekdayname_msgid_abbr(weekday),
+            "A": lambda: weekdayname_msgid(weekday),
+            "b": lambda: monthname_msgid_abbr(month),
+            "B": lambda: monthname_msgid(month),
+        }
+        for key in names:
+            mapping[key] = self._name(msgids[key]())
+        return interpolate(text, mapping)
+
+    def _name(self, msgid):
+        key = ("plonelocales", msgid)
+        if key not in self._texts:
+            from zope.i18n import translate
+
+            self._texts[key] = translate(
+                msgid, "plonelocales", context=self.request, default=msgid
+            )
+        return self._texts[key]
+
+    def _pattern(self, long_format):
+        if long_format not in self._patterns:
+            self._patterns[long_format] = _date_pattern(long_format, self.request)
+        return self._patterns[long_format]
+
+
+def _term_title(vocabulary, value):
+    from collective.nrlabel.vocabularies import term_title
+
+    return term_title(vocabulary, value)
+
+
+def _date_pattern(long_format, request):
+    """The format ``ulocalized_time`` would use, its numeric elements and its
+    names (translated separately); None when the site sets its own format in the
+    registry, or when no format is translated (Plone then falls back to ISO)."""
+    from plone.base.i18nl10n import _interp_regex
+    from plone.base.i18nl10n import datetime_formatvariables
+    from plone.base.i18nl10n import get_formatstring_from_registry
+    from plone.base.i18nl10n import name_formatvariables
+    from zope.i18n import translate
+
+    msgid = "date_format_long" if long_format else "date_format_short"
+    if get_formatstring_from_registry(msgid) is not None:
+        return None
+    text = translate(msgid, "plonelocales", context=request)
+    if text == msgid:
+        return None
+    elements = {element[2:-1] for element in _interp_regex.findall(text)}
+    return text, elements & datetime_formatvariables, elements & name_formatvariables
 
 
 def localized_detail(detail):
