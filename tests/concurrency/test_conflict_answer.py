@@ -2,11 +2,11 @@
 for the REST API, and every retry is logged."""
 
 from Products.Five.browser import BrowserView
+from ZODB.POSException import ConflictError
+from ZODB.utils import u64
 from zope.component import getGlobalSiteManager
 from zope.interface import Interface
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
-from ZODB.POSException import ConflictError
-from ZODB.utils import u64
 from ZPublisher.HTTPRequest import HTTPRequest
 
 import logging

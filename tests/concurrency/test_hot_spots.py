@@ -13,9 +13,9 @@ from plone import api
 from plone.restapi.services.content.utils import add
 from plone.restapi.services.content.utils import create
 from Products.CMFUid.interfaces import IUniqueIdGenerator
+from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
-from ZODB.POSException import ConflictError
 
 import transaction
 

@@ -31,10 +31,10 @@ from BTrees.OOBTree import OOTreeSet
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
-from heapq import merge
 from datetime import datetime
 from datetime import time
 from datetime import timezone
+from heapq import merge
 from itertools import islice
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -133,9 +133,7 @@ def shard_log(programme) -> bool:
     log = annotations.get(ANNOTATION_KEY)
     if log is None or isinstance(log, tuple):
         return False
-    annotations[ANNOTATION_KEY] = (log,) + tuple(
-        OOBTree() for _ in range(SHARDS - 1)
-    )
+    annotations[ANNOTATION_KEY] = (log,) + tuple(OOBTree() for _ in range(SHARDS - 1))
     return True
 
 
