@@ -32,6 +32,7 @@ import argparse
 import itertools
 import json
 import os
+import random
 import shutil
 import signal
 import sys
@@ -42,6 +43,33 @@ import transaction
 
 
 PASSWORD = "bench-password-1"
+# Titles from a small vocabulary: after the first few dozen items every word is
+# common, as in a site in use. (A number unique to each item would be a word
+# in no more than a few documents, which ZCTextIndex keeps in a dict inside a
+# shared bucket: two items with the same rare word at the same time conflict.)
+WORDS = [
+    "charte",
+    "politique",
+    "procédure",
+    "rapport",
+    "formation",
+    "communication",
+    "achats",
+    "responsables",
+    "numérique",
+    "sobriété",
+    "inventaire",
+    "équipements",
+    "accessibilité",
+    "plan",
+    "action",
+    "comité",
+    "direction",
+    "bilan",
+    "mesure",
+    "énergie",
+    "déchets",
+]
 RETRY_MARK = "conflict, retrying"
 CYCLE = ("create", "submit", "approve")
 
@@ -226,9 +254,11 @@ def count_retries_in_logs(paths, offsets):
 # -- the site ---------------------------------------------------------------------
 
 
-def build_in_process(conf):
+def build_in_process(conf, seed):
     """The site, users ``author``/``reviewer``, a programme; its first criterion's
-    path. Users have no e-mail address: the mails are not what is measured."""
+    path, with ``seed`` approved evidence already (a programme in use: the words
+    of the titles are common). Users have no e-mail address: the mails are not
+    what is measured."""
     from collective.nrlabel.commands import as_manager
     from collective.nrlabel.commands import zope_app
 
@@ -260,8 +290,41 @@ def build_in_process(conf):
                 context=programme, portal_type="nr_criterion", sort_on="path"
             )[0].getObject()
             path = "/".join(criterion.getPhysicalPath()[2:])
+            seed_evidence(site, criterion, seed)
         app.REQUEST.close()
     return path
+
+
+def seed_evidence(site, criterion, count):
+    from AccessControl.SecurityManagement import getSecurityManager
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import setSecurityManager
+    from datetime import date
+    from plone import api
+
+    rng = random.Random(0)
+    workflow = api.portal.get_tool("portal_workflow")
+    previous = getSecurityManager()
+    acl_users = site.acl_users
+    try:
+        for _index in range(count):
+            newSecurityManager(None, acl_users.getUserById("author").__of__(acl_users))
+            evidence = api.content.create(
+                container=criterion,
+                type="nr_evidence",
+                title=" ".join(rng.sample(WORDS, 4)).capitalize(),
+                kind="policy",
+                document_date=date(2026, 1, 10),
+                link="https://intranet.example.org/seed",
+            )
+            workflow.doActionFor(evidence, "submit")
+            newSecurityManager(
+                None, acl_users.getUserById("reviewer").__of__(acl_users)
+            )
+            workflow.doActionFor(evidence, "approve")
+    finally:
+        setSecurityManager(previous)
+    transaction.commit()
 
 
 def build_over_rest(session, site_url):
@@ -351,14 +414,16 @@ def client(urls, criterion_path, tally, deadline, number):
         session.headers["Accept"] = "application/json"
     targets = itertools.cycle(urls[number % len(urls) :] + urls[: number % len(urls)])
     index = 0
+    rng = random.Random(number)
     while time.monotonic() < deadline:
         index += 1
         site = next(targets)
+        title = " ".join(rng.sample(WORDS, 4)).capitalize()
         answer = author.post(
             f"{site}/{criterion_path}",
             json={
                 "@type": "nr_evidence",
-                "title": f"Preuve {number}-{index}",
+                "title": title,
                 "kind": "policy",
                 "document_date": "2026-01-10",
                 "link": f"https://intranet.example.org/{number}/{index}",
@@ -527,7 +592,7 @@ def own_process(args):
 
         conf = write_instance(root)
         started = time.perf_counter()
-        criterion_path = build_in_process(conf)
+        criterion_path = build_in_process(conf, args.seed)
         logging.getLogger().setLevel(logging.WARNING)
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         log(f"site built in {time.perf_counter() - started:.0f} s: {criterion_path}")
@@ -575,6 +640,12 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=8, help="client threads")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--server-threads", type=int, default=4)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=100,
+        help="approved evidence in the criterion before the run (own process)",
+    )
     parser.add_argument(
         "--target", help="URL[,URL]: Plone sites already served (round-robin)"
     )

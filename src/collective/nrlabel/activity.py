@@ -13,16 +13,18 @@ histories (upgrade step 1006).
 Keys sort newest first — (-microseconds since the epoch, target UID, what) — so
 that the first page is the start of the tree and a date range is one slice.
 
-The log is ``SHARDS`` BTrees (a tuple kept in the annotation), each entry written
-to one drawn at random, read merged in key order. In one tree every entry went
-into its first bucket: concurrent entries merge there, except when the bucket
-splits (every fifteen entries or so), which conflicts with every other entry
-written at the same time; with editors and reviewers at work on one programme
-it was the most frequent conflict once the history ids were fixed
-(bench/contention.py). Sixteen trees make that sixteen times rarer and cost a
-page sixteen first buckets. A log of an older version is one OOBTree in the
-annotation: read as one shard and written as is until ``shard_log`` (upgrade)
-makes it the first of sixteen, without copying an entry.
+The log is ``SHARDS`` BTrees (a tuple kept in the annotation), read merged in
+key order. In one tree every entry went into its first bucket: concurrent
+entries merge there, except when the bucket splits (every fifteen entries or
+so), which conflicts with every other entry written at the same time; with
+editors and reviewers at work on one programme it was the most frequent
+conflict once the history ids were fixed (bench/contention.py). Each thread
+writes to a shard of its own (``_writer_shard``: the threads of a process take
+consecutive shards from a random start), so two requests served at the same
+time by one process never write the same tree, and those of two processes
+rarely. A page costs sixteen first buckets. A log of an older version is one
+OOBTree in the annotation: read as one shard and written as is until
+``shard_log`` (upgrade) makes it the first of sixteen, without copying an entry.
 """
 
 from BTrees.Length import Length
@@ -39,7 +41,9 @@ from itertools import islice
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 
+import itertools
 import random
+import threading
 
 
 ANNOTATION_KEY = "collective.nrlabel.activity"
@@ -47,6 +51,8 @@ COUNT_KEY = "collective.nrlabel.activity.count"
 ACTORS_KEY = "collective.nrlabel.activity.actors"
 PAGE_SIZE = 50
 SHARDS = 16
+_next_shard = itertools.count(random.randrange(SHARDS))
+_thread = threading.local()
 
 # What happened, grouped as the log's filter offers it.
 GROUPS = {
@@ -113,6 +119,19 @@ class ActivityPage:
     size: int = PAGE_SIZE
 
 
+def _writer_shard() -> int:
+    """The shard this thread writes to (see the module's docstring)."""
+    shard = getattr(_thread, "shard", None)
+    if shard is None:
+        shard = _thread.shard = next(_next_shard) % SHARDS
+    return shard
+
+
+def create_log(programme) -> None:
+    """An empty log (a new programme gets one; else the first entry makes it)."""
+    _shards(programme, create=True)
+
+
 def _shards(programme, create=False) -> tuple:
     """The log's trees (none when there is no log yet)."""
     annotations = IAnnotations(programme)
@@ -165,7 +184,8 @@ def record(programme, what, target_uid, title, *, actor=None, when=None, **detai
         user = api.user.get_current()
         actor = user.getId() or user.getUserName()
     key = (-_micros(when), target_uid or "", what)
-    tree = random.choice(_shards(programme, create=True))
+    shards = _shards(programme, create=True)
+    tree = shards[_writer_shard() % len(shards)]
     while key in tree:  # the same step twice in the same microsecond
         key = (key[0] - 1, key[1], key[2])
     tree[key] = {
