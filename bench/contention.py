@@ -596,10 +596,17 @@ def own_process(args):
         logging.getLogger().setLevel(logging.WARNING)
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         log(f"site built in {time.perf_counter() - started:.0f} s: {criterion_path}")
+        from ZPublisher.HTTPRequest import HTTPRequest
+
+        if args.retries is not None:  # else zope.conf's max-conflict-retries
+            HTTPRequest.retry_max_count = args.retries
         retries = Retries()
         provideHandler(retries, (IPubBeforeAbort,))
         server = Server(args.server_threads)
-        args.where = f"1 process, {args.server_threads} waitress threads, FileStorage"
+        args.where = (
+            f"1 process, {args.server_threads} waitress threads, FileStorage, "
+            f"{HTTPRequest.retry_max_count} retries"
+        )
         try:
             tally, elapsed = drive(
                 [server.url], criterion_path, args.threads, args.seconds
@@ -652,6 +659,11 @@ def main(argv=None):
     parser.add_argument("--admin", default="admin:admin", help="user:password")
     parser.add_argument(
         "--event-log", help="FILE[,FILE]: the servers' event logs, to count retries"
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        help="Zope's max-conflict-retries (own process; default: zope.conf's, 3)",
     )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)

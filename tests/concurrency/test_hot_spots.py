@@ -292,3 +292,31 @@ def test_recording_an_unchanged_audit_writes_nothing(functional_programme):
 def test_site_in_own_connection_sees_commits(db, functional_programme):
     with site_in_own_connection(db, "author") as site:
         assert site.unrestrictedTraverse(path_of(functional_programme))
+
+
+# -- the upgrade of existing sites ------------------------------------------------
+
+
+def test_migrate_hot_spots_of_an_older_site(portal, programme):
+    from BTrees.OOBTree import OOBTree
+    from collective.nrlabel.history_ids import RandomHistoryIds
+    from collective.nrlabel.hot_spots import migrate_hot_spots
+    from collective.nrlabel.hot_spots import ORDER_KEYS
+    from persistent.list import PersistentList
+
+    # As an older version left it.
+    restore_counter_history_ids(portal)
+    annotations = IAnnotations(programme)
+    activity.record(programme, "nr_evidence:submit", "u1", "E")
+    entries = activity.activity(programme).entries
+    annotations[activity.ANNOTATION_KEY] = OOBTree(list(activity.items(programme)))
+    criterion = programme["1"]["1.1"]["1.1.1"]
+    IAnnotations(criterion)[ORDER_KEYS[0]] = PersistentList(["old"])
+    IAnnotations(criterion)[ORDER_KEYS[1]] = OOBTree({"old": 0})
+
+    assert migrate_hot_spots(portal) == {"logs_sharded": 1, "criteria_unordered": 1}
+    assert isinstance(getUtility(IUniqueIdGenerator), RandomHistoryIds)
+    assert len(annotations[activity.ANNOTATION_KEY]) == activity.SHARDS
+    assert activity.activity(programme).entries == entries
+    assert not set(ORDER_KEYS) & set(IAnnotations(criterion))
+    assert migrate_hot_spots(portal) == {"logs_sharded": 0, "criteria_unordered": 0}
