@@ -6,8 +6,8 @@ from collective.nrlabel import activity
 from collective.nrlabel.audit.access import access_plugin
 from collective.nrlabel.history_ids import restore_counter_history_ids
 from collective.nrlabel.history_ids import use_random_history_ids
-from conftest import interleaved
-from conftest import site_in_own_connection
+from concurrent_work import interleaved
+from concurrent_work import site_in_own_connection
 from datetime import date
 from plone import api
 from plone.restapi.services.content.utils import add
