@@ -1,9 +1,13 @@
 """Contention benchmark: editors and reviewers working on ONE criterion at once.
 
-    .venv/bin/python bench/contention.py [--threads 8] [--seconds 60]
-                                         [--server-threads 4]
+    .venv/bin/python bench/contention.py [--threads 8] [--seconds 60] [--seed 100]
+                                         [--server-threads 4] [--retries N]
     .venv/bin/python bench/contention.py --target http://a:8080/Plone,http://b:8080/Plone
                                          [--admin admin:admin] [--event-log FILE,...]
+
+Before the run, ``--seed`` evidence is created, submitted and approved in the
+criterion (a programme in use: the words of the titles are common; ZCTextIndex
+keeps a word's documents in a dict inside a shared bucket up to ten of them).
 
 Each of ``--threads`` client threads loops over one cycle, over HTTP with
 plone.restapi: create a link evidence in the criterion (as ``author``), submit it
@@ -629,6 +633,33 @@ def own_process(args):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def seed_over_rest(site_url, criterion_path, count):
+    """The same seed as in-process, over REST (one request at a time)."""
+    import requests
+
+    sessions = {}
+    for user_id in ("author", "reviewer"):
+        sessions[user_id] = requests.Session()
+        sessions[user_id].auth = (user_id, PASSWORD)
+        sessions[user_id].headers["Accept"] = "application/json"
+    rng = random.Random(0)
+    for _index in range(count):
+        answer = sessions["author"].post(
+            f"{site_url}/{criterion_path}",
+            json={
+                "@type": "nr_evidence",
+                "title": " ".join(rng.sample(WORDS, 4)).capitalize(),
+                "kind": "policy",
+                "document_date": "2026-01-10",
+                "link": "https://intranet.example.org/seed",
+            },
+        )
+        answer.raise_for_status()
+        url = answer.json()["@id"]
+        sessions["author"].post(f"{url}/@workflow/submit").raise_for_status()
+        sessions["reviewer"].post(f"{url}/@workflow/approve").raise_for_status()
+
+
 def targets(args):
     import requests
 
@@ -637,6 +668,9 @@ def targets(args):
     session.auth = tuple(args.admin.split(":", 1))
     session.headers["Accept"] = "application/json"
     criterion_path = build_over_rest(session, urls[0])
+    started = time.perf_counter()
+    seed_over_rest(urls[0], criterion_path, args.seed)
+    log(f"{args.seed} evidence seeded in {time.perf_counter() - started:.0f} s")
     logs = [Path(p) for p in args.event_log.split(",")] if args.event_log else []
     offsets = [p.stat().st_size for p in logs]
     args.where = f"{len(urls)} server(s): {', '.join(urls)}"
@@ -654,7 +688,7 @@ def main(argv=None):
         "--seed",
         type=int,
         default=100,
-        help="approved evidence in the criterion before the run (own process)",
+        help="approved evidence in the criterion before the run",
     )
     parser.add_argument(
         "--target", help="URL[,URL]: Plone sites already served (round-robin)"
