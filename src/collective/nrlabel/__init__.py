@@ -6,3 +6,12 @@ from zope.i18nmessageid import MessageFactory
 PACKAGE_NAME = "collective.nrlabel"
 
 _ = MessageFactory(PACKAGE_NAME)
+
+
+def _apply_patches():
+    from collective.nrlabel import text_index
+
+    text_index.apply()
+
+
+_apply_patches()

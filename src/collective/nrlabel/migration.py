@@ -169,9 +169,9 @@ def _export_logs(obj) -> dict:
         return {}
     annotations = IAnnotations(obj)
     data = {}
-    log = annotations.get(activity.ANNOTATION_KEY)
-    if log:
-        data["activity"] = [[list(key), _jsonable(dict(v))] for key, v in log.items()]
+    logged = [[list(key), _jsonable(dict(v))] for key, v in activity.items(obj)]
+    if logged:
+        data["activity"] = logged
     log = annotations.get(downloads.ANNOTATION_KEY)
     if log:
         data["downloads"] = [[key, _jsonable(dict(v))] for key, v in log.items()]
@@ -255,6 +255,7 @@ def _import_annotations(obj, data) -> None:
             tree[tuple(key)] = _tupled(value)
         annotations[activity.COUNT_KEY] = Length(len(tree))
         annotations[activity.ACTORS_KEY] = OOTreeSet(v["actor"] for v in tree.values())
+        activity.shard_log(obj)
     if "downloads" in data:
         log = annotations[downloads.ANNOTATION_KEY] = LOBTree()
         for key, value in data["downloads"]:

@@ -133,12 +133,14 @@ def pre_install(context):
 
 
 def post_install(context):
-    """Add the PAS plugin behind time-boxed auditor access; record how install
-    left the site's settings."""
+    """Add the PAS plugin behind time-boxed auditor access, random history ids
+    (history_ids.py); record how install left the site's settings."""
     from collective.nrlabel.audit.access import install_plugin
+    from collective.nrlabel.history_ids import use_random_history_ids
 
     portal = api.portal.get()
     install_plugin(portal)
+    use_random_history_ids(portal)
     snapshot = IAnnotations(portal).get(SNAPSHOT_KEY)
     if snapshot is not None:
         snapshot["after"] = site_state(portal)
@@ -203,9 +205,11 @@ def uninstall(context):
     """After the uninstall profile's steps: the auditor access plugin, the site's
     settings as they were before install, and catalog entries left behind."""
     from collective.nrlabel.audit.access import uninstall_plugin
+    from collective.nrlabel.history_ids import restore_counter_history_ids
 
     portal = api.portal.get()
     uninstall_plugin(portal)
+    restore_counter_history_ids(portal)
     annotations = IAnnotations(portal)
     snapshot = annotations.get(SNAPSHOT_KEY) or {}
     restore_site_state(portal, snapshot.get("before"), snapshot.get("after"))

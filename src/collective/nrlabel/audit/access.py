@@ -59,8 +59,13 @@ class AuditorAccessPlugin(BasePlugin):
 
     @security.private
     def record(self, uid, state, start, end, auditors):
-        self.forget(uid)
+        """Keep the audit's state, window and auditors. Unchanged: no write, so
+        that editing an audit (or adding to it) while others do does not
+        conflict on this mapping."""
         auditors = tuple(sorted(set(auditors or ())))
+        if self._audits.get(uid) == (state, start, end, auditors):
+            return
+        self.forget(uid)
         self._audits[uid] = (state, start, end, auditors)
         for user_id in auditors:
             self._by_user[user_id] = self._by_user.get(user_id, ()) + (uid,)

@@ -2,12 +2,15 @@
 
 from collective.nrlabel import _
 from collective.nrlabel.content.referential_item import IReferentialItem
+from OFS.event import ObjectWillBeAddedEvent
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
+from zope.event import notify
 from zope.interface import implementer
 from zope.interface import Invalid
 from zope.interface import invariant
+from zope.lifecycleevent import ObjectAddedEvent
 
 
 CRITERIA_VOCABULARY_VIEW = "@@nr-criteria-vocabulary"
@@ -179,3 +182,28 @@ class Criterion(Container):
     target_date = None
     notes = None
     needs_reconfirmation = False
+
+    # Editors add evidence to the same criterion at the same time: nothing that
+    # every addition writes may be shared. Evidence has no order in its criterion
+    # (every list sorts it by date or state), and plone.folder's default ordering
+    # keeps one list of ids that every addition rewrites: a conflict each time
+    # two editors add at once. The ids stay in the folder's BTree, whose
+    # concurrent insertions merge.
+    _ordering = "unordered"
+
+    def _setObject(
+        self, id, object, roles=None, user=None, set_owner=1, suppress_events=False
+    ):
+        """Add ``object`` with the usual events except ``ContainerModifiedEvent``.
+
+        That event reindexes the criterion and sets its modification date
+        (plone.dexterity's ``reindexOnModify``): one write of the criterion and
+        of its catalog entry per evidence added, on which concurrent additions
+        conflicted. Its modification date stays the date of its own changes.
+        """
+        if suppress_events:
+            return super()._setObject(id, object, roles, user, set_owner, True)
+        notify(ObjectWillBeAddedEvent(object, self, id))
+        id = super()._setObject(id, object, roles, user, set_owner, True)
+        notify(ObjectAddedEvent(self._getOb(id), self, id))
+        return id

@@ -1,6 +1,7 @@
 """A new programme gets its referential's tree and its action plan."""
 
 from collective.nrlabel.action_plan import add_action_plan
+from collective.nrlabel.activity import create_log
 from collective.nrlabel.content.programme import DEFAULT_REFERENTIAL
 from collective.nrlabel.evidence_ledger import rebuild
 from collective.nrlabel.migration import importing
@@ -30,6 +31,8 @@ def seed_new_programme(programme, event):
     record_language(programme, language)
     seed_programme(programme, referential, language)
     add_action_plan(programme)
+    # An empty log now, not by the first reviews, which would all write it.
+    create_log(programme)
     # Index the tree now: the programme is often renamed right after being added
     # (title to id), and the move must find its children in the catalog.
     processQueue()
