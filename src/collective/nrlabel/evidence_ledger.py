@@ -36,6 +36,7 @@ from BTrees.OOBTree import OOBTree
 from collective.nrlabel.nr_content import INRContent
 from persistent import Persistent
 from plone import api
+from plone.uuid.interfaces import IUUID
 from Products.CMFCore.interfaces import IIndexQueueProcessor
 from zope.annotation.interfaces import IAnnotations
 from zope.interface import implementer
@@ -185,11 +186,13 @@ class LedgerProcessor:
             return
         if not INRContent.providedBy(obj):
             return
+        uid = IUUID(obj, None)
+        if uid is None:  # not fully made yet: indexed again once it is
+            return
         programme = _programme_of(obj)
         ledger = ledger_of(programme) if programme is not None else None
         if ledger is None:
             return
-        uid = obj.UID()
         ledger.update(uid, None if removed else signature(obj))
 
     def begin(self):
