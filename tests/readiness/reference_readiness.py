@@ -3,6 +3,7 @@ reference the fast path (``evidence_counts.tally``, index sets) must equal: ever
 approved and pending evidence record of the programme, read one by one."""
 
 from collective.nrlabel.evidence_counts import EvidenceTally
+from collective.nrlabel.evidence_counts import EXPIRING_SHOWN
 from plone import api
 
 
@@ -33,6 +34,10 @@ def reference_tally(programme, today: str, reference: str) -> EvidenceTally:
             )
         elif not stale:
             tally.valid.update(criteria)
+    # All counted, the soonest listed.
+    tally.expiring_count = len(tally.expiring_items)
+    tally.expiring_items.sort(key=lambda e: (e["valid_until"], e["@id"]))
+    del tally.expiring_items[EXPIRING_SHOWN:]
     return tally
 
 

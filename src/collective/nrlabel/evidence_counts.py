@@ -20,6 +20,7 @@ from BTrees.IIBTree import intersection
 from BTrees.IIBTree import multiunion
 from collective.nrlabel.evidence_ledger import COUNTED_STATES
 from collective.nrlabel.evidence_ledger import ledger_of
+from collective.nrlabel.evidence_ledger import PROGRAMME
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -29,6 +30,9 @@ from Products.CMFCore.indexing import processQueue
 
 
 EVIDENCE_TYPE = "nr_evidence"
+# Readiness lists the soonest-expiring evidence items up to this many, and
+# counts them all: listing 2,000 records would cost what counting does not.
+EXPIRING_SHOWN = 50
 
 
 @dataclass
@@ -39,7 +43,9 @@ class EvidenceTally:
     expiring: set = field(default_factory=set)
     pending: dict = field(default_factory=dict)
     approved: dict = field(default_factory=dict)
+    # The soonest EXPIRING_SHOWN, by (valid until, address); all of them counted.
     expiring_items: list = field(default_factory=list)
+    expiring_count: int = 0
     pending_reviews: int = 0
     stale: dict = field(default_factory=dict)
     stale_items: list = field(default_factory=list)
@@ -113,7 +119,12 @@ def from_index_sets(programme, criteria, today: str, reference: str) -> Evidence
     for uid in criteria:
         supporting = _supporting(sets, uid, evidence)
         _count_criterion(result, uid, supporting, live, pending, whole, half, stale)
-    result.expiring_items = [_expiring_item(sets.record(rid)) for rid in ending]
+    result.expiring_count = len(ending)
+    here = _ApprovedIn(sets, programme)
+    soonest = sorted(ending, key=lambda rid: (here.valid_until(rid), here.path(rid)))
+    result.expiring_items = [
+        _expiring_item(sets.record(rid)) for rid in soonest[:EXPIRING_SHOWN]
+    ]
     result.stale_items = [_stale_item(sets.record(rid)) for rid in stale]
     return result
 
@@ -159,10 +170,16 @@ def _from_ledger(ledger, programme, criteria, today, reference) -> EvidenceTally
     sets = _Sets(api.portal.get_tool("portal_catalog"))
     here = _ApprovedIn(sets, programme)
     if last is not None:
-        window = {"query": (today, last), "range": "min:max"}
-        ending = sets.query("nr_valid_until", window)
+        everything = (
+            ledger.of(PROGRAMME, "approved"),
+            ledger.of(PROGRAMME, "approved", True),
+        )
+        result.expiring_count = sum(
+            counts.between(today, last) for counts in everything if counts is not None
+        )
         result.expiring_items = [
-            _expiring_item(sets.record(rid)) for rid in ending if here(rid)
+            _expiring_item(sets.record(rid))
+            for rid in _soonest_ending(sets, here, today, last)
         ]
     result.stale_items = [
         _stale_item(sets.record(rid))
@@ -170,6 +187,22 @@ def _from_ledger(ledger, programme, criteria, today, reference) -> EvidenceTally
         if here(rid) and (here.valid_until(rid) or today) >= today
     ]
     return result
+
+
+def _soonest_ending(sets, here, today, last):
+    """The first EXPIRING_SHOWN approved evidence items of the programme that
+    end between ``today`` and ``last``, soonest first: the validity index read
+    day by day from today, stopping as soon as there are enough."""
+    index = sets.indexes.get("nr_valid_until")
+    found = []
+    if index is None:
+        return found
+    for _day, rids in index._index.items(min=today, max=last):
+        rids = (rids,) if isinstance(rids, int) else rids
+        found.extend(sorted((rid for rid in rids if here(rid)), key=here.path))
+        if len(found) >= EXPIRING_SHOWN:
+            break
+    return found[:EXPIRING_SHOWN]
 
 
 def _split(counts, yesterday, last):
@@ -212,6 +245,9 @@ class _ApprovedIn:
 
     def valid_until(self, rid):
         return self.days.get(rid)
+
+    def path(self, rid):
+        return self.paths.get(rid, "")
 
 
 def _visible_evidence(sets, programme):

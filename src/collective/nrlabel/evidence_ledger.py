@@ -45,6 +45,8 @@ from zope.interface import implementer
 LEDGER_KEY = "collective.nrlabel.evidence_ledger"
 EVIDENCE_TYPE = "nr_evidence"
 COUNTED_STATES = ("approved", "pending")
+# The key of the programme's own counts, beside its criteria's UIDs.
+PROGRAMME = ""
 
 
 class DayCounts(Persistent):
@@ -79,7 +81,8 @@ class EvidenceLedger(Persistent):
 
     def __init__(self):
         self.signatures = OOBTree()  # evidence UID → signature
-        self.counts = OOBTree()  # (criterion UID, state, stale) → DayCounts
+        # (criterion UID, or PROGRAMME for every item, state, stale) → DayCounts
+        self.counts = OOBTree()
         self.states = OOBTree()  # state → Length (the programme's items)
 
     def update(self, uid, signature):
@@ -103,7 +106,7 @@ class EvidenceLedger(Persistent):
         if counter is None:
             counter = self.states[state] = Length()
         counter.change(delta)
-        for criterion in criteria:
+        for criterion in (*criteria, PROGRAMME):
             key = (criterion, state, stale)
             counts = self.counts.get(key)
             if counts is None:

@@ -15,6 +15,8 @@ amount of evidence, and no object is woken up.
   ``nr_stale_since`` metadata (evidence/intranet.py): ``CriterionReadiness.stale``
   counts it per criterion, ``Readiness.stale_evidence`` lists it (title, @id,
   reason, since).
+- Expiring evidence: ``expiring_count`` items, the soonest ``EXPIRING_SHOWN``
+  listed (soonest first, then by address); ``@@nr-expiring`` lists them all.
 - Readiness % = covered / applicable, per programme, theme and principle.
 """
 
@@ -30,6 +32,7 @@ from plone import api
 
 
 GREEN, AMBER, RED, NOT_APPLICABLE = "green", "amber", "red", "na"
+EXPIRING_SHOWN = evidence_counts.EXPIRING_SHOWN
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,10 @@ class Readiness:
     score: object
     pending_reviews: int
     overdue_actions: int
+    # The soonest EXPIRING_SHOWN of them (the whole list is @@nr-expiring's).
     expiring_evidence: list = field(default_factory=list)
     stale_evidence: list = field(default_factory=list)
+    expiring_count: int = 0
 
     def as_dict(self):
         return {
@@ -82,6 +87,7 @@ class Readiness:
             "pending_reviews": self.pending_reviews,
             "overdue_actions": self.overdue_actions,
             "expiring_evidence": self.expiring_evidence,
+            "expiring_count": self.expiring_count,
             "stale_evidence": self.stale_evidence,
             "themes": {
                 code: {**_coverage(cov), "score": self.score.by_theme.get(code)}
@@ -143,7 +149,8 @@ def readiness(programme, on=None) -> Readiness:
         score=score_report(programme, items),
         pending_reviews=tally.pending_reviews,
         overdue_actions=overdue_count(programme, on),
-        expiring_evidence=sorted(tally.expiring_items, key=lambda e: e["valid_until"]),
+        expiring_evidence=tally.expiring_items[:EXPIRING_SHOWN],
+        expiring_count=tally.expiring_count,
         stale_evidence=sorted(tally.stale_items, key=lambda e: e["since"]),
     )
 
