@@ -120,7 +120,7 @@ def signatures(programme):
 
 def counts(ledger):
     return {
-        key: (value.total(), {d: c() for d, c in value.days.items() if c()})
+        key: (value.total(), {n: c() for n, c in value.tree.items() if c()})
         for key, value in ledger.counts.items()
         if value.total()
     }

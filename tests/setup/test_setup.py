@@ -36,7 +36,7 @@ class TestInstall:
         assert IBrowserLayer in browser_layers
 
     def test_profile_version(self, setup_tool):
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1010",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1011",)
 
     @pytest.mark.parametrize("portal_type", TYPES)
     def test_types(self, portal, portal_type):
@@ -98,7 +98,7 @@ class TestUpgrades:
 
         setup_tool.upgradeProfile(PROFILE)
 
-        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1010",)
+        assert setup_tool.getLastVersionForProfile(PROFILE) == ("1011",)
         assert "nr_evidence" in portal.portal_types.objectIds()
         assert "nr_criteria" in catalog.indexes()
         workflow = api.portal.get_tool("portal_workflow")

@@ -52,6 +52,6 @@ def test_upgrade_gives_existing_programmes_their_ledger(portal, setup_tool):
     ledger = ledger_of(programme)
     assert ledger.total("approved") == 1
     assert ledger.total("pending") == 1
-    assert ledger.of(criterion.UID(), "approved").days["2030-01-01"]() == 1
+    assert ledger.of(criterion.UID(), "approved").on("2030-01-01") == 1
     with api.env.adopt_user(username="lead"):
         assert readiness(programme).as_dict() == before

@@ -5,9 +5,9 @@ with 2,000 evidence items as with 100,000.
 Counting from the catalog's index sets (``evidence_counts``) reads no record,
 but intersects sets as large as the programme: linear in the number of evidence
 items. The ledger holds, for each criterion, how many approved (fresh, stale) and
-pending evidence items support it, and for approved ones how many end on each
-day: readiness then reads a few counters per criterion and only the days before
-the date of reference (expired or expiring), whatever the number of items.
+pending evidence items support it, and for approved ones how many end on or
+before any day (``DayCounts``, a Fenwick tree of counters): readiness then reads
+at most a few dozen counters per criterion, whatever the number of items.
 
 How it stays exact:
 
@@ -20,9 +20,9 @@ How it stays exact:
   conflicting) in BTrees keyed by criterion and by day (concurrent insertions of
   different keys merge): two reviewers approving evidence of the same criterion
   at the same time both commit.
-- A programme created before the ledger existed has none, and readiness counts
-  from the index sets until ``rebuild(programme)`` (upgrade step, import) gives
-  it one.
+- A programme created before the ledger existed has none (or one of an older
+  layout, ``LAYOUT``), and readiness counts from the index sets until
+  ``rebuild(programme)`` (upgrade step, import) gives it one.
 
 Who sees what: the counts are the programme's, not the reader's. Readiness uses
 them for a user who may see every approved and pending evidence item of the
@@ -31,9 +31,11 @@ programme: the lead, reviewers, editors, managers); for anyone else (an
 auditor, a reader) it counts from the index sets filtered by what they may see.
 """
 
+from BTrees.IOBTree import IOBTree
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from collective.nrlabel.nr_content import INRContent
+from datetime import date
 from persistent import Persistent
 from plone import api
 from plone.uuid.interfaces import IUUID
@@ -47,39 +49,86 @@ EVIDENCE_TYPE = "nr_evidence"
 COUNTED_STATES = ("approved", "pending")
 # The key of the programme's own counts, beside its criteria's UIDs.
 PROGRAMME = ""
+# 1: a counter per day (1009); 2: the days as a Fenwick tree (1011).
+LAYOUT = 2
+
+
+# Days are numbered from 1900-01-01 (1) to 2258-11-11 (2 ** 17): the positions
+# of a Fenwick tree. Counts are exact for any day in between. An item ending
+# earlier counts as ending on 1900-01-01; one ending later never ends (it is
+# in the total only): no audit will be that far.
+_DAY_ZERO = date(1899, 12, 31).toordinal()
+LAST_DAY = 2**17
+
+
+def day_number(iso_day: str) -> int:
+    """The position of ``iso_day`` (ISO date) in the counts: 0 before the first
+    day, LAST_DAY + 1 after the last."""
+    number = date.fromisoformat(iso_day[:10]).toordinal() - _DAY_ZERO
+    return min(max(number, 0), LAST_DAY + 1)
 
 
 class DayCounts(Persistent):
-    """How many items, and how many end on each day (ISO date: ``Length``)."""
+    """How many items, and how many end on or before any day.
+
+    The days are a Fenwick tree (binary indexed tree) of ``Length`` counters:
+    node ``n`` counts the items that end in the ``n & -n`` days up to day ``n``.
+    Counting the items that end on or before a day reads at most 17 counters,
+    and adding one changes at most 17, whether the items end on 3 days or on
+    3,000. (With a counter per day, readiness summed every expired and expiring
+    day, more of them as the evidence grew.)
+    """
 
     def __init__(self):
         self.total = Length()
-        self.days = OOBTree()
+        self.tree = IOBTree()  # node → Length
 
     def add(self, day, delta):
         self.total.change(delta)
-        if day:
-            counter = self.days.get(day)
+        if not day:
+            return
+        node = max(day_number(day), 1)
+        while node <= LAST_DAY:  # after the last day: never ends
+            counter = self.tree.get(node)
             if counter is None:
-                counter = self.days[day] = Length()
+                counter = self.tree[node] = Length()
             counter.change(delta)
+            node += node & -node
+
+    def _up_to(self, node):
+        node, count = min(node, LAST_DAY), 0
+        while node > 0:
+            counter = self.tree.get(node)
+            if counter is not None:
+                count += counter()
+            node &= node - 1
+        return count
 
     def until(self, last_day):
         """How many end on or before ``last_day`` (ISO date)."""
-        return sum(counter() for counter in self.days.values(max=last_day))
+        return self._up_to(day_number(last_day))
 
     def between(self, first_day, last_day):
+        """How many end from ``first_day`` to ``last_day`` (ISO dates), both
+        included."""
         if last_day < first_day:
             return 0
-        return sum(
-            counter() for counter in self.days.values(min=first_day, max=last_day)
+        return self._up_to(day_number(last_day)) - self._up_to(
+            day_number(first_day) - 1
         )
+
+    def on(self, day):
+        """How many end on ``day`` (ISO date)."""
+        return self.between(day, day)
 
 
 class EvidenceLedger(Persistent):
     """One programme's counts (see the module's docstring)."""
 
+    layout = 1  # a ledger pickled before the attribute existed
+
     def __init__(self):
+        self.layout = LAYOUT
         self.signatures = OOBTree()  # evidence UID → signature
         # (criterion UID, or PROGRAMME for every item, state, stale) → DayCounts
         self.counts = OOBTree()
@@ -140,8 +189,11 @@ def signature(evidence):
 
 
 def ledger_of(programme):
-    """The programme's ledger, or None (created before the ledger existed)."""
-    return IAnnotations(programme).get(LEDGER_KEY)
+    """The programme's ledger, or None (created before the ledger existed, or
+    of an older layout: counted from the index sets until the upgrade step
+    rebuilds it)."""
+    ledger = IAnnotations(programme).get(LEDGER_KEY)
+    return ledger if ledger is not None and ledger.layout == LAYOUT else None
 
 
 def rebuild(programme):
