@@ -3,6 +3,7 @@
 from collective.nrlabel import _
 from collective.nrlabel import clock
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
+from collective.nrlabel.index_sets import IndexSets
 from collective.nrlabel.multilingual import programme_language
 from collective.nrlabel.programme_tree import programme_of
 from collective.nrlabel.relations import related_object
@@ -107,14 +108,12 @@ def is_overdue(due_date_iso, state, on=None):
     )
 
 
-def _overdue_query(context, on=None) -> dict:
+def _overdue_query(on=None) -> dict:
     """The catalog query of ``is_overdue``: open, due before the day (ISO dates
     compare as strings; ``max`` is inclusive, hence the day before)."""
     day = on or clock.today()
     return {
-        "portal_type": "nr_action",
         "review_state": OPEN_STATES,
-        "path": "/".join(context.getPhysicalPath()),
         "nr_due_date": {
             "query": (day - timedelta(days=1)).isoformat(),
             "range": "max",
@@ -124,13 +123,21 @@ def _overdue_query(context, on=None) -> dict:
 
 def overdue_actions(context, on=None):
     """Open actions below ``context`` whose due date has passed, soonest due
-    first. The catalog returns only those (the plan may hold thousands of open
-    actions); ``is_overdue`` stays the rule each one is checked against."""
-    brains = api.content.find(sort_on="nr_due_date", **_overdue_query(context, on))
+    first. The index sets give only those (the plan may hold thousands of open
+    actions, the programme 100,000 evidence items); ``is_overdue`` stays the
+    rule each one is checked against."""
+    sets = IndexSets()
+    due = sets.values("nr_due_date")
+    brains = sets.records_of(
+        context,
+        "nr_action",
+        sort=lambda rid: (due.get(rid) or "", sets.paths.get(rid, "")),
+        **_overdue_query(on),
+    )
     return [b for b in brains if is_overdue(b.nr_due_date, b.review_state, on)]
 
 
 def overdue_count(context, on=None) -> int:
-    """How many actions below ``context`` are overdue: the size of the catalog's
-    result set, no record read (readiness's figure)."""
-    return len(api.content.find(**_overdue_query(context, on)))
+    """How many actions below ``context`` are overdue: the size of a set of
+    record ids, no record read (readiness's figure)."""
+    return len(IndexSets().rids_of(context, "nr_action", **_overdue_query(on)))

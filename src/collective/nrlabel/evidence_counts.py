@@ -22,6 +22,7 @@ from BTrees.IIBTree import multiunion
 from collective.nrlabel.evidence_ledger import COUNTED_STATES
 from collective.nrlabel.evidence_ledger import ledger_of
 from collective.nrlabel.evidence_ledger import PROGRAMME
+from collective.nrlabel.index_sets import IndexSets
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -52,28 +53,6 @@ class EvidenceTally:
     stale_items: list = field(default_factory=list)
 
 
-class _Sets:
-    """Record-id sets from the catalog's indexes (``_apply_index``: the index's
-    own query, without sorting or loading records)."""
-
-    def __init__(self, catalog):
-        self.catalog = catalog
-        self.indexes = catalog._catalog.indexes
-
-    def query(self, name, query, within=None):
-        index = self.indexes.get(name)
-        if index is None:
-            return IISet()
-        found = index._apply_index({name: query}, resultset=within)
-        result = found[0] if found else None
-        if result is None:
-            return IISet()
-        return intersection(result, within) if within is not None else result
-
-    def record(self, rid):
-        return self.catalog._catalog[rid]
-
-
 def _day_before(iso_day: str) -> str:
     return (date.fromisoformat(iso_day) - timedelta(days=1)).isoformat()
 
@@ -94,7 +73,7 @@ def tally(programme, criteria, today: str, reference: str) -> EvidenceTally:
 def from_index_sets(programme, criteria, today: str, reference: str) -> EvidenceTally:
     """The counts from the catalog's index sets, filtered by what the current
     user may see (see the module's docstring)."""
-    sets = _Sets(api.portal.get_tool("portal_catalog"))
+    sets = IndexSets()
     evidence = _visible_evidence(sets, programme)
     approved = sets.query("review_state", "approved", within=evidence)
     pending = sets.query("review_state", "pending", within=evidence)
@@ -170,7 +149,7 @@ def _from_ledger(ledger, programme, criteria, today, reference) -> EvidenceTally
             result.valid.add(uid)
         if ending + stale > 0:
             result.expiring.add(uid)
-    sets = _Sets(api.portal.get_tool("portal_catalog"))
+    sets = IndexSets()
     here = _ApprovedIn(sets, programme)
     if last is not None:
         everything = (
@@ -213,18 +192,13 @@ def _split(counts, yesterday, last):
     evidence of one criterion."""
     if counts is None:
         return 0, 0, 0
-    total = counts.total()
     expired = counts.until(yesterday)
-    ending = counts.between(_day_after(yesterday), last) if last else 0
-    return total, expired, ending
+    ending = counts.until(last) - expired if last else 0
+    return counts.total(), expired, ending
 
 
 def _live(counts, yesterday):
     return counts.total() - counts.until(yesterday) if counts is not None else 0
-
-
-def _day_after(iso_day: str) -> str:
-    return (date.fromisoformat(iso_day) + timedelta(days=1)).isoformat()
 
 
 class _ApprovedIn:
@@ -268,7 +242,7 @@ def approved_evidence_paths(programme) -> list:
     """Paths of the programme's approved evidence that the current user may
     see (the audit pack's files), from the index sets: no record loaded."""
     processQueue()
-    sets = _Sets(api.portal.get_tool("portal_catalog"))
+    sets = IndexSets()
     approved = sets.query(
         "review_state", "approved", within=_visible_evidence(sets, programme)
     )

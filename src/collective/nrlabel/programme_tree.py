@@ -1,13 +1,15 @@
-"""The referential tree of a programme (or of one theme/principle), from the catalog.
+"""The referential tree of a programme (or of one theme/principle), from the
+catalog's index sets.
 
-One catalog query, no object is woken up: views of a 47-criterion programme stay
-cheap however much evidence hangs below the criteria.
+Only the themes and principles (folders, a few dozen) are woken, for their
+order: views of a 47-criterion programme stay cheap however much evidence hangs
+below the criteria.
 """
 
 from collections import defaultdict
+from collective.nrlabel.index_sets import IndexSets
 from dataclasses import dataclass
 from dataclasses import field
-from plone import api
 
 
 REFERENTIAL_TYPES = ("nr_theme", "nr_principle", "nr_criterion")
@@ -34,21 +36,22 @@ class TreeNode:
 
 
 def referential_tree(container):
-    """The themes, principles and criteria below ``container``, in referential order."""
+    """The themes, principles and criteria below ``container``, in referential
+    order (each folder's own order). From the index sets: a catalog search
+    below the programme would walk its evidence too (index_sets.py)."""
     root = "/".join(container.getPhysicalPath())
-    brains = api.content.find(
-        path={"query": root},
-        portal_type=REFERENTIAL_TYPES,
-        sort_on="getObjPositionInParent",
-    )
-    by_parent = defaultdict(list)
-    for brain in brains:
+    by_parent = defaultdict(dict)
+    for brain in IndexSets().records_of(container, REFERENTIAL_TYPES):
         path = brain.getPath()
-        if path == root:
-            continue
-        by_parent[path.rsplit("/", 1)[0]].append((path, brain))
+        parent, item_id = path.rsplit("/", 1)
+        by_parent[parent][item_id] = (path, brain)
 
     def build(parent_path):
+        children = by_parent.get(parent_path)
+        if not children:
+            return []
+        folder = container.unrestrictedTraverse(parent_path)
+        order = {item_id: i for i, item_id in enumerate(folder.objectIds())}
         return [
             TreeNode(
                 code=brain.nr_code,
@@ -58,10 +61,19 @@ def referential_tree(container):
                 children=build(path),
                 path=path,
             )
-            for path, brain in by_parent.get(parent_path, [])
+            for item_id, (path, brain) in sorted(
+                children.items(), key=lambda item: order.get(item[0], len(order))
+            )
         ]
 
     return build(root)
+
+
+def group_titles(programme) -> dict:
+    """Title of each theme and principle of ``programme``, by code: a handful of
+    catalog records (the referential tree is not built for a few titles)."""
+    records = IndexSets().records_of(programme, ("nr_theme", "nr_principle"))
+    return {record.nr_code: record.Title for record in records}
 
 
 def count_by_type(nodes):

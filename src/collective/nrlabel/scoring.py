@@ -7,10 +7,10 @@ grid belongs to Agence LUCIE.
 
 from collections.abc import Iterable
 from collections.abc import Sequence
+from collective.nrlabel.index_sets import IndexSets
 from collective.nrlabel.settings import get_setting
 from dataclasses import dataclass
 from dataclasses import field
-from plone import api
 from plone.api.types import Content
 
 
@@ -59,11 +59,9 @@ class ScoreReport:
 def assessments(programme: Content) -> list[CriterionAssessment]:
     """Every criterion of ``programme`` with its self-assessment, in referential order."""
     root = "/".join(programme.getPhysicalPath())
-    brains = api.content.find(
-        path={"query": root},
-        portal_type=REFERENTIAL_TYPES,
-        sort_on="path",
-    )
+    # From the index sets: the cost of the referential, not of the evidence.
+    sets = IndexSets()
+    brains = sets.records_of(programme, REFERENTIAL_TYPES, sort=sets.paths.get)
     code_of = {brain.getPath(): brain.nr_code for brain in brains}
     result = []
     for brain in brains:

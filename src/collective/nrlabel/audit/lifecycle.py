@@ -1,6 +1,7 @@
 """Dates of a labelling cycle: label expiry and the audits of a programme."""
 
 from collective.nrlabel import clock
+from collective.nrlabel.index_sets import IndexSets
 from collective.nrlabel.settings import get_setting
 from plone import api
 
@@ -25,24 +26,30 @@ def has_expired(audit, on=None):
     return expiry is not None and expiry < (on or clock.today())
 
 
+AUDIT_TYPE = "nr_audit"
 # The audits whose window matters now: the next one, or the one in progress.
 UPCOMING_AUDIT_STATES = ("preparation", "in_audit")
 
 
 def audits(programme, states=None, unrestricted=False):
     """Brains of ``programme``'s audits (``None``: the whole site's), the most
-    recent first. The one audit query of the add-on."""
-    query = {
-        "portal_type": "nr_audit",
-        "sort_on": "created",
-        "sort_order": "descending",
-        "unrestricted": unrestricted,
-    }
-    if programme is not None:
-        query["path"] = "/".join(programme.getPhysicalPath())
-    if states:
-        query["review_state"] = states
-    return api.content.find(**query)
+    recent first. The one audit query of the add-on; a programme's from the
+    index sets, so that its cost does not grow with the evidence (workflow
+    guards ask it on every review)."""
+    query = {"review_state": states} if states else {}
+    if programme is None:
+        return api.content.find(
+            portal_type=AUDIT_TYPE,
+            sort_on="created",
+            sort_order="descending",
+            unrestricted=unrestricted,
+            **query,
+        )
+    # A programme has a few audits: reading their records costs nothing.
+    brains = IndexSets().records_of(
+        programme, AUDIT_TYPE, unrestricted=unrestricted, **query
+    )
+    return sorted(brains, key=lambda b: (b.created, b.getPath()), reverse=True)
 
 
 def next_audit_brain(programme):
