@@ -125,15 +125,16 @@ def _coverage(coverage):
     }
 
 
-def readiness(programme, on=None) -> Readiness:
-    """Readiness of ``programme`` on ``on`` (default: today)."""
+def readiness(programme, on=None, items=None) -> Readiness:
+    """Readiness of ``programme`` on ``on`` (default: today); ``items``: its
+    ``assessments`` when the caller has them already."""
     today = (on or clock.today()).isoformat()
     audit = next_audit_brain(programme)
     reference = max(
         audit.nr_window_end if audit is not None and audit.nr_window_end else today,
         today,
     )
-    items = assessments(programme)
+    items = assessments(programme) if items is None else items
     tally = evidence_counts.tally(programme, [i.uid for i in items], today, reference)
     criteria = [_criterion_readiness(item, tally) for item in items]
     by_theme, by_principle = _group_coverage(criteria)

@@ -9,12 +9,14 @@ from collective.nrlabel.browser.charts import radar_chart
 from collective.nrlabel.browser.display import level_sentence
 from collective.nrlabel.browser.display import localized
 from collective.nrlabel.browser.display import localized_steps
+from collective.nrlabel.browser.display import PageTranslator
 from collective.nrlabel.browser.display import user_name
 from collective.nrlabel.content.action_plan import ACTION_PLAN_ID
 from collective.nrlabel.exports import LIGHT_LABELS
 from collective.nrlabel.labelling_steps import labelling_steps
 from collective.nrlabel.permissions import ReviewEvidence
 from collective.nrlabel.permissions import ViewDashboard
+from collective.nrlabel.programme_tree import group_titles
 from collective.nrlabel.readiness import filter_criteria
 from collective.nrlabel.readiness import LIGHTS
 from collective.nrlabel.readiness import matrix_filter_refusal
@@ -22,6 +24,7 @@ from collective.nrlabel.readiness import MATRIX_FILTERS
 from collective.nrlabel.readiness import NOT_APPLICABLE
 from collective.nrlabel.readiness import readiness
 from collective.nrlabel.readiness import RED
+from collective.nrlabel.scoring import assessments
 from collective.nrlabel.settings import maturity_label
 from collective.nrlabel.settings import maturity_levels
 from functools import cached_property
@@ -65,13 +68,13 @@ class DashboardView(BrowserView):
         return values
 
     def _refuse(self, name, value):
-        self.filter_error = api.portal.translate(
+        self.filter_error = self.translate(
             _(
                 "dashboard_error_filter",
                 default="The criteria matrix has no filter '${name}' = '${value}'. "
                 "Choose a value from the list.",
                 mapping={
-                    "name": api.portal.translate(FILTER_LABELS[name]),
+                    "name": self.translate(FILTER_LABELS[name]),
                     "value": value[:80],
                 },
             )
@@ -80,24 +83,22 @@ class DashboardView(BrowserView):
         return dict.fromkeys(MATRIX_FILTERS, "")
 
     @cached_property
-    def result(self):
-        return readiness(self.context)
+    def assessments(self):
+        """The criteria's records, read once for readiness and the steps."""
+        return assessments(self.context)
 
-    def translate(self, message):
-        return api.portal.translate(message)
+    @cached_property
+    def result(self):
+        return readiness(self.context, items=self.assessments)
+
+    @cached_property
+    def translate(self):
+        return PageTranslator(self.request)
 
     @cached_property
     def titles(self):
-        """Theme and principle titles by code (from the criteria's tree)."""
-        from collective.nrlabel.programme_tree import referential_tree
-
-        titles = {}
-        stack = list(referential_tree(self.context))
-        while stack:
-            node = stack.pop()
-            titles[node.code] = node.title
-            stack.extend(c for c in node.children if c.portal_type != "nr_criterion")
-        return titles
+        """Theme and principle titles by code."""
+        return group_titles(self.context)
 
     # -- KPI cards -----------------------------------------------------------
 
@@ -309,11 +310,12 @@ class DashboardView(BrowserView):
 
     # -- the rest ----------------------------------------------------------------
 
+    @cached_property
     def reference_date(self):
         return localized(self.result.reference_date)
 
     def steps(self):
-        return localized_steps(labelling_steps(self.context))
+        return localized_steps(labelling_steps(self.context, items=self.assessments))
 
     def can_download_pack(self):
         return may_download_pack(self.context)

@@ -29,6 +29,30 @@ def localized(value, long_format=False):
     return api.portal.get_localized_time(value, long_format=long_format)
 
 
+class PageTranslator:
+    """``api.portal.translate`` for the messages of one page, the language
+    negotiated once: each call of ``api.portal.translate`` negotiates it anew
+    (about 50 µs), and the dashboard translates some 170 messages."""
+
+    def __init__(self, request=None):
+        from zope.component import getUtility
+        from zope.component import queryUtility
+        from zope.globalrequest import getRequest
+        from zope.i18n.interfaces import INegotiator
+        from zope.i18n.interfaces import ITranslationDomain
+
+        self.request = request if request is not None else getRequest()
+        # What zope.i18n negotiates for each message of the add-on's domain.
+        domain = queryUtility(ITranslationDomain, name="collective.nrlabel")
+        languages = list(domain.getCatalogsInfo()) if domain is not None else []
+        self.language = getUtility(INegotiator).getLanguage(languages, self.request)
+
+    def __call__(self, message):
+        from zope.i18n import translate
+
+        return translate(message, context=self.request, target_language=self.language)
+
+
 class ListFormats:
     """How a long list shows people, dates and labels, each person, label and date
     format looked up once per page rather than once per row: a page of evidence
