@@ -267,15 +267,10 @@ def build_in_process(conf, seed):
     from collective.nrlabel.commands import zope_app
 
     with zope_app(conf) as app:
-        from collective.nrlabel.demo import ensure_admin
-        from collective.nrlabel.demo import ensure_site
+        from collective.nrlabel.demo import ensure_admin_and_site
         from plone import api
 
-        ensure_admin(app, "admin")
-        transaction.commit()
-        with as_manager(app):
-            site, _created = ensure_site(app, "Plone", "fr")
-        transaction.commit()
+        site = ensure_admin_and_site(app)
         with as_manager(app, site):
             for user_id in ("author", "reviewer"):
                 api.user.create(

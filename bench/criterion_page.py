@@ -156,17 +156,12 @@ def profile(app, site, criterion, lines):
 def run(args, conf):
     from collective.nrlabel.commands import as_manager
     from collective.nrlabel.commands import zope_app
-    from collective.nrlabel.demo import ensure_admin
-    from collective.nrlabel.demo import ensure_site
+    from collective.nrlabel.demo import ensure_admin_and_site
 
     rng = random.Random(SEED)
     sizes = sorted({1, args.medium, args.big} - {0})
     with zope_app(conf) as app:
-        ensure_admin(app, "admin")
-        transaction.commit()
-        with as_manager(app):
-            site, _created = ensure_site(app, "Plone", "fr")
-        transaction.commit()
+        site = ensure_admin_and_site(app)
         with as_manager(app, site):
             users = create_users(site)
             log(f"building criteria with {', '.join(map(str, sizes))} evidence…")

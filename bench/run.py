@@ -652,14 +652,9 @@ def run(args, conf):
     report = []
     started = time.perf_counter()
     with zope_app(conf) as app:
-        from collective.nrlabel.demo import ensure_admin
-        from collective.nrlabel.demo import ensure_site
+        from collective.nrlabel.demo import ensure_admin_and_site
 
-        ensure_admin(app, "admin")
-        transaction.commit()
-        with as_manager(app):
-            site, _created = ensure_site(app, "Plone", "fr")
-        transaction.commit()
+        site = ensure_admin_and_site(app)
         log(f"Plone site created in {time.perf_counter() - started:.1f} s")
         with as_manager(app, site):
             report = measure_all(args, app, site)

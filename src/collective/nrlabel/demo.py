@@ -86,6 +86,21 @@ def ensure_site(app, site_id, language):
     return site, True
 
 
+def ensure_admin_and_site(app, site_id="Plone", language="fr"):
+    """The Zope ``admin`` and the site, each committed: what the benchmarks and
+    the cluster tests start from. Returns the site."""
+    from collective.nrlabel.commands import as_manager
+
+    import transaction
+
+    ensure_admin(app, "admin")
+    transaction.commit()
+    with as_manager(app):
+        site, _created = ensure_site(app, site_id, language)
+    transaction.commit()
+    return site
+
+
 DEMO_EVIDENCE = (
     # criterion, title, author, state, extra fields
     ("1.1.1", "Charte numérique responsable signée", "editor", "approved", {}),
