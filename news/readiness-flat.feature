@@ -1,0 +1,1 @@
+Readiness, the dashboard and `@nr-readiness` now cost the same with 100,000 evidence items as with 2,000: the evidence counts by end date are kept as a Fenwick tree (rebuilt by upgrade step 1011), a programme's criteria, actions and audits are found without walking its evidence, and the dashboard negotiates the language once per page instead of once per label.
