@@ -85,12 +85,22 @@ class Server:
             clear_untrusted_proxy_headers=True,
         )
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.closing = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
         self.session = requests.Session()
         self.session.auth = ("admin", "admin")
 
+    def _serve(self):
+        try:
+            self.server.run()
+        except OSError:
+            # The socket closed under the loop's select(): the end asked for.
+            if not self.closing:
+                raise
+
     def close(self):
+        self.closing = True
         self.server.close()
 
 
