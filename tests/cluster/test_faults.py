@@ -173,5 +173,25 @@ def test_the_database_goes_away_while_requests_flow(shared):
     assert acknowledged
     for port in shared.cluster.ports:
         stored = _stored_files(shared, port, sent)
-        assert acknowledged <= set(stored)
+        assert acknowledged <= set(stored), _lost_report(
+            shared, port, acknowledged - set(stored), results
+        )
         assert stored == {t: expected[t] for t in stored}
+
+
+def _lost_report(shared, port, lost, results):
+    """What a failure needs to be understood: the lost titles, every title the
+    client lists (a retried creation may have stored something else), the
+    statuses, and the errors its event log holds."""
+    logs = shared.cluster.var / "log"
+    errors = []
+    for log in sorted(logs.glob("*.event.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        errors += [f"{log.name}: {line}" for line in lines if "ERROR" in line][-15:]
+    return {
+        "lost": sorted(lost),
+        "listed": sorted(shared.evidence_titles(port)),
+        "statuses": results,
+        "errors": errors,
+        "logs": str(logs),
+    }
