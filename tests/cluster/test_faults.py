@@ -167,6 +167,9 @@ def test_the_database_goes_away_while_requests_flow(shared):
     if shared.storage == "zeo":
         tmp = shared.cluster.var / "blobstorage" / "tmp"
         assert _partial_blob_files(tmp) == []
+        # The restarted server hands out no object id a client still holds
+        # (zeo_oids.py): no new object collides with a stored one.
+        assert _duplicate_oids(shared) == []
 
     expected = {title: hashlib.sha256(data).hexdigest() for title, data in sent.items()}
     acknowledged = {t for t, status in results.items() if status == 201}
@@ -177,6 +180,23 @@ def test_the_database_goes_away_while_requests_flow(shared):
             shared, port, acknowledged - set(stored), results
         )
         assert stored == {t: expected[t] for t in stored}
+
+
+DUPLICATE_OID_SIGNS = (
+    "A different object already has the same oid",
+    # A ConflictError on a new object: its id is already stored.
+    "serial this txn started with 0x00 ",
+)
+
+
+def _duplicate_oids(shared):
+    """The clients' log lines that show two new objects given the same id."""
+    found = []
+    for log in sorted((shared.cluster.var / "log").glob("*.event.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if any(sign in line for sign in DUPLICATE_OID_SIGNS):
+                found.append(f"{log.name}: {line[:200]}")
+    return found
 
 
 def _lost_report(shared, port, lost, results):

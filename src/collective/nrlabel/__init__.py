@@ -10,8 +10,10 @@ _ = MessageFactory(PACKAGE_NAME)
 
 def _apply_patches():
     from collective.nrlabel import text_index
+    from collective.nrlabel import zeo_oids
 
     text_index.apply()
+    zeo_oids.apply()
 
 
 _apply_patches()
